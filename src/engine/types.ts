@@ -58,5 +58,7 @@ export interface Progress {
   total: number
   bytes?: number
   totalBytes?: number
+  /** What `done` and `total` count; files when absent. */
+  unit?: string
 }
 export type ProgressCallback = (progress: Progress) => void

@@ -1,0 +1,46 @@
+import type {Ratio, ResultsFile, ScenarioResult, VariantResult} from './results.js'
+
+/** A hyperfine-style plain-text summary of a run: one table per scenario, ratios included. */
+export function renderSummary(results: ResultsFile): string {
+  const env = results.environment
+  const lines = [`holobench ${results.holobench.version} · Node ${env.node} · ${env.cpuCount}× ${env.cpuModel} · scratch ${env.scratchFs}`]
+  for (const scenario of results.scenarios) lines.push('', ...scenarioTable(scenario))
+  return lines.join('\n')
+}
+
+const HEADERS = ['variant', 'median', '± MAD', 'min … max', 'runs', 'files/s', 'time vs gzip [95% CI]', 'speed-up', 'vs floor']
+
+function scenarioTable(scenario: ScenarioResult): string[] {
+  const t = scenario.tree
+  const title = `${scenario.scenario}: ${t.files} files, ${(t.bytes / 1e6).toFixed(1)} MB, ${t.symlinks} symlinks, ${((t.relocatedFiles / Math.max(t.files, 1)) * 100).toFixed(1)}% relocated`
+  const libs = scenario.libraries.map((l) => `${l.codec} ${(l.storedBytes / 1e6).toFixed(1)} MB (×${l.ratio.toFixed(2)}, lift ${l.liftSeconds.toFixed(2)} s)`).join(' · ')
+  const rows = scenario.rows.map((row) => cells(row))
+  const widths = HEADERS.map((h, i) => Math.max(h.length, ...rows.filter((r) => r.length > 1).map((r) => r[i].length)))
+  const fmt = (r: string[]) => (r.length === 1 ? r[0] : r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '))
+  return [title, `libraries: ${libs}`, fmt(HEADERS), ...rows.map((r) => fmt(r))]
+}
+
+function cells(row: VariantResult): string[] {
+  if (row.status !== 'ok' || !row.stats) return [`${row.variant.padEnd(14)}${row.status}: ${row.reason ?? ''}`]
+  const s = row.stats
+  const flagged = row.outliers.length > 0 ? ` (${row.outliers.length} outlier${row.outliers.length > 1 ? 's' : ''})` : ''
+  return [
+    row.variant,
+    seconds(s.median),
+    seconds(s.mad),
+    `${seconds(s.min)} … ${seconds(s.max)}`,
+    `${s.runs}${flagged}`,
+    Math.round(s.filesPerSecond).toString(),
+    ratio(row.ratioToGzip),
+    row.ratioToGzip ? `${(1 / row.ratioToGzip.value).toFixed(2)}×` : '–',
+    row.ratioToFloor ? `${row.ratioToFloor.value.toFixed(2)}×` : '–',
+  ]
+}
+
+function seconds(value: number): string {
+  return value >= 1 ? `${value.toFixed(3)} s` : `${(value * 1000).toFixed(1)} ms`
+}
+
+function ratio(r: Ratio | null): string {
+  return r ? `${r.value.toFixed(3)} [${r.low.toFixed(3)}–${r.high.toFixed(3)}]` : '–'
+}

@@ -1,0 +1,45 @@
+import {Command} from '@oclif/core'
+
+import {isHoloError} from '../engine/errors.js'
+import type {ProgressCallback} from '../engine/types.js'
+import {ProgressBar} from './progress.js'
+
+/** Exit codes scripts can rely on: 1 for a failed operation, 2 for bad usage or input files. */
+const USAGE_CODES = new Set(['EUSAGE', 'ESCHEMA'])
+
+/**
+ * The base of every holobench command: coded engine errors become one clear line and an exit
+ * code; progress goes to stderr only on a TTY and never with --json.
+ */
+export abstract class HoloCommand extends Command {
+  static override enableJsonFlag = true
+  private bar?: ProgressBar
+
+  /** A progress callback for engine work, or undefined where no bar should show. */
+  protected progress(label: string): ProgressCallback | undefined {
+    if (!process.stderr.isTTY || this.jsonEnabled()) return undefined
+    this.bar?.stop()
+    this.bar = new ProgressBar(label)
+    return (progress) => this.bar?.update(progress)
+  }
+
+  protected stopProgress(): void {
+    this.bar?.stop()
+    this.bar = undefined
+  }
+
+  protected override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
+    this.stopProgress()
+    if (isHoloError(error)) {
+      const exit = USAGE_CODES.has(error.code) ? 2 : 1
+      return super.catch(Object.assign(new Error(`${error.code}: ${error.message}`), {oclif: {exit}, code: error.code}))
+    }
+
+    return super.catch(error)
+  }
+
+  protected override async finally(error: Error | undefined): Promise<unknown> {
+    this.stopProgress()
+    return super.finally(error)
+  }
+}

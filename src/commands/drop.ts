@@ -1,0 +1,62 @@
+import {Args, Flags} from '@oclif/core'
+
+import {HoloCommand} from '../cli/base-command.js'
+import {drop} from '../engine/drop.js'
+import type {DropResult} from '../engine/drop.js'
+import {STRATEGIES} from '../engine/strategy.js'
+import type {Strategy} from '../engine/strategy.js'
+import type {ZstdBackend} from '../engine/types.js'
+
+export default class Drop extends HoloCommand {
+  static override summary = 'Restore a catalog from a hololib into a directory.'
+  static override description = `Directories first, then files in parallel. Library files are read in whatever format they are stored (gzip, zstd or raw, by magic bytes), verified against their digest unless --no-verify (or RCC_VERIFY_ON_RESTORE=false), and patched at their relocation offsets with the target's own name (its basename, or its full path when the catalog was lifted with a path identity), which must be as long as the original. Files the previous restore left unchanged are kept; files the catalog does not name are removed.
+
+Strategies for uncompressed files without relocations: copy; reflink (copy-on-write clone; an error where the filesystem cannot clone); hardlink (shares the library file's inode: a later write through the restored file changes the library, so use it only for read-only environments); auto (clone where the target filesystem can, else copy). Compressed and relocated files are always decompressed and written.`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> hololib/catalog/0123456789abcdefv12.linux_amd64 --target ./h59acff1_493f813dad24d3t',
+    '<%= config.bin %> <%= command.id %> cat.linux_amd64 --library ./hololib --target ./space --no-verify --json',
+    '<%= config.bin %> <%= command.id %> cat.linux_amd64 --target /mnt/xfs/space --strategy reflink',
+  ]
+
+  static override args = {
+    catalog: Args.file({description: 'catalog file to restore', required: true, exists: true}),
+  }
+
+  static override flags = {
+    library: Flags.string({char: 'l', description: "hololib root (default: the catalog's library)"}),
+    target: Flags.string({char: 't', description: 'directory to restore into', required: true}),
+    verify: Flags.boolean({description: 'verify every file against its digest (RCC_VERIFY_ON_RESTORE=false turns it off)', allowNo: true}),
+    strategy: Flags.option({char: 's', description: 'how uncompressed, unrelocated files are placed', options: STRATEGIES, default: 'auto'})(),
+    jobs: Flags.integer({char: 'j', description: 'files restored at once', min: 1}),
+    'zstd-backend': Flags.option({description: 'zstd implementation', options: ['auto', 'napi', 'zlib'] as const, default: 'auto'})(),
+  }
+
+  async run(): Promise<DropResult> {
+    const {args, flags} = await this.parse(Drop)
+    const result = await drop({
+      catalog: args.catalog,
+      library: flags.library,
+      target: flags.target,
+      verify: flags.verify ?? verifyFromEnvironment(),
+      strategy: flags.strategy as Strategy,
+      jobs: flags.jobs,
+      zstdBackend: flags['zstd-backend'] as ZstdBackend | 'auto',
+      onProgress: this.progress('drop'),
+    })
+    this.stopProgress()
+    const counts = Object.entries(result.strategy.counts).filter(([, n]) => n > 0).map(([how, n]) => `${how} ${n}`).join(', ')
+    this.log(
+      `${result.target}: ${result.written} written, ${result.skipped} unchanged, ${result.rewritten} relocated, ${result.removed} removed, ` +
+        `${result.symlinks} symlinks, ${(result.bytes / 1e6).toFixed(1)} MB in ${result.seconds.toFixed(3)} s ` +
+        `(verify ${result.verify ? 'on' : 'off'}; ${counts || 'nothing written'}; target ${result.strategy.targetFs})`,
+    )
+    return result
+  }
+}
+
+/** The seed's switch: RCC_VERIFY_ON_RESTORE=false (or 0/no/off) turns verification off. */
+function verifyFromEnvironment(): boolean {
+  const value = process.env.RCC_VERIFY_ON_RESTORE?.trim().toLowerCase()
+  return !(value === 'false' || value === '0' || value === 'no' || value === 'off')
+}

@@ -1,0 +1,167 @@
+import {existsSync} from 'node:fs'
+import {writeFile} from 'node:fs/promises'
+import {Flags} from '@oclif/core'
+
+import type {ResultsFile} from '../bench/results.js'
+import {HoloCommand} from '../cli/base-command.js'
+import {isHoloError} from '../engine/errors.js'
+import {compareResults} from '../gate/compare.js'
+import {renderMarkdown} from '../gate/markdown.js'
+import {GATE_METRICS, type GateReport} from '../gate/report.js'
+import {runOptionsFromBaseline} from '../gate/run-options.js'
+import {parseSlowdown} from '../gate/slowdown.js'
+import {renderText} from '../gate/text.js'
+import {parseFraction} from '../gate/threshold.js'
+import {writeJsonAtomic} from '../gate/write-results.js'
+import {loadResults} from '../report/load.js'
+
+export interface GateOutput {
+  /** Set when --update-baseline wrote a new baseline. */
+  updatedBaseline?: string
+  /** The comparison; with --update-baseline only when an old comparable baseline existed. */
+  report?: GateReport
+}
+
+const RUN_FLAGS = ['variant', 'scratch', 'warmup', 'min-runs', 'min-time', 'jobs', 'seed', 'inject-slowdown', 'out']
+
+export default class Gate extends HoloCommand {
+  static override summary = 'Fail a CI build when restores got slower than a baseline, and only then.'
+  static override description = `Compares what survives a change of machine: each variant's restore time as a ratio to the gzip row and to the floor measured in the same run (never absolute seconds), plus deterministic figures (file counts and raw bytes exactly; stored bytes and compression ratio within 1%).
+
+A timing row fails only when the regression is both statistically significant and larger than --threshold: the whole bootstrap interval (over the samples of both runs) of the change of the ratio must lie above the threshold. A large change the data cannot confirm, or a significant one above --warn-threshold, warns. Without --current the benchmark runs now with the baseline's settings.
+
+Exit codes: 0 pass or warn, 1 regression, 2 usage or input error (missing file, another results schema version, different scenarios).`
+
+  static override examples = [
+    {description: 'Gate a fresh run against the committed baseline', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/results.json'},
+    {description: 'Judge two existing result files, with a Markdown job summary', command: '<%= config.bin %> <%= command.id %> --baseline base.json --current results.json --markdown "$GITHUB_STEP_SUMMARY"'},
+    {description: 'Only timing ratios, stricter threshold', command: '<%= config.bin %> <%= command.id %> --baseline base.json --current results.json --threshold 5% --metric ratioToGzip --metric ratioToFloor'},
+    {description: 'Deliberately replace the baseline with a new run', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/results.json --update-baseline'},
+  ]
+
+  static override flags = {
+    baseline: Flags.string({char: 'b', description: 'baseline results.json (also where --update-baseline writes)', required: true}),
+    current: Flags.string({char: 'c', description: 'results.json to judge; without it the benchmark runs now with the baseline settings', exclusive: RUN_FLAGS}),
+    threshold: Flags.string({char: 't', description: 'regression that fails the build: 10% or 0.1', default: '10%'}),
+    'warn-threshold': Flags.string({description: 'warning level, at most --threshold (default: half of it)'}),
+    metric: Flags.option({description: 'metric to judge (repeatable; default all)', options: GATE_METRICS, multiple: true})(),
+    confidence: Flags.string({description: 'two-sided confidence of the bootstrap intervals', default: '95%'}),
+    markdown: Flags.string({description: 'also write the verdict as Markdown to this file (e.g. "$GITHUB_STEP_SUMMARY")'}),
+    'update-baseline': Flags.boolean({description: 'write the current results to --baseline (atomically) instead of judging them'}),
+    out: Flags.string({description: 'when the gate runs the benchmark: also write the measured results here'}),
+    variant: Flags.string({description: 'when the gate runs the benchmark: variants to measure (default: the baseline\'s)', multiple: true, delimiter: ','}),
+    scratch: Flags.string({description: 'when the gate runs the benchmark: scratch directory for restores'}),
+    warmup: Flags.integer({description: 'when the gate runs the benchmark: warm-up restores per variant (default: the baseline\'s)', min: 0}),
+    'min-runs': Flags.integer({description: 'when the gate runs the benchmark: minimum measured restores (default: the baseline\'s)', min: 1}),
+    'min-time': Flags.string({description: 'when the gate runs the benchmark: minimum seconds per variant (default: the baseline\'s)'}),
+    jobs: Flags.integer({char: 'j', description: 'when the gate runs the benchmark: parallel restore workers (default: the baseline\'s)', min: 1}),
+    seed: Flags.integer({description: 'when the gate runs the benchmark: scenario seed (default: the baseline\'s)'}),
+    'inject-slowdown': Flags.string({description: 'test only: add work to matching restores, e.g. zstd:0.2', hidden: true}),
+  }
+
+  async run(): Promise<GateOutput> {
+    const {flags} = await this.parse(Gate)
+    const threshold = parseFraction(flags.threshold, 'threshold')
+    const options = {
+      threshold,
+      ...(flags['warn-threshold'] === undefined ? {} : {warnThreshold: parseFraction(flags['warn-threshold'], 'warn-threshold')}),
+      confidence: parseFraction(flags.confidence, 'confidence'),
+      ...(flags.metric ? {metrics: flags.metric} : {}),
+    }
+    const minTime = flags['min-time'] === undefined ? undefined : Number(flags['min-time'])
+    if (minTime !== undefined && !(minTime >= 0)) this.error(`--min-time ${flags['min-time']} is not a number of seconds`, {exit: 2})
+    const slowdown = flags['inject-slowdown'] === undefined ? undefined : parseSlowdown(flags['inject-slowdown'])
+
+    const baseline = await this.loadBaseline(flags.baseline, flags['update-baseline'])
+    let current: ResultsFile
+    if (flags.current) {
+      current = await loadResults(flags.current)
+    } else {
+      if (!baseline) this.error(`${flags.baseline} does not exist or is unreadable, so there are no settings to run with: pass --current, or create it with \`holobench run\``, {exit: 2})
+      // Loaded only when needed: judging two files must not depend on the benchmark machinery.
+      const {runBenchmark} = await import('../bench/runner.js')
+      current = await runBenchmark(
+        runOptionsFromBaseline(baseline, {
+          argv: this.argv,
+          variants: flags.variant,
+          scratch: flags.scratch,
+          warmupRuns: flags.warmup,
+          minRuns: flags['min-runs'],
+          minTimeSeconds: minTime,
+          jobs: flags.jobs,
+          seed: flags.seed,
+          injectSlowdown: slowdown,
+          onProgress: this.progress('gate'),
+        }),
+      )
+      this.stopProgress()
+      if (flags.out) await writeJsonAtomic(flags.out, current)
+    }
+
+    if (flags['update-baseline']) return this.updateBaseline(flags.baseline, baseline, current, options, flags.markdown)
+
+    const report = compareResults(baseline!, current, options)
+    this.log(renderText(report))
+    if (flags.markdown) await writeFile(flags.markdown, renderMarkdown(report))
+    // Exit 1 means "regression" and nothing else; process.exitCode keeps --json output intact.
+    if (report.verdict === 'fail') process.exitCode = 1
+    return {report}
+  }
+
+  /**
+   * The baseline file. Updating may start from nothing, or from a baseline another holobench
+   * version wrote (that is often why it is being updated): then it is ignored, not an error.
+   */
+  private async loadBaseline(path: string, updating: boolean): Promise<ResultsFile | undefined> {
+    if (updating && !existsSync(path)) return undefined
+    try {
+      return await loadResults(path)
+    } catch (error) {
+      if (updating && isHoloError(error, 'ESCHEMA')) {
+        this.logToStderr(`ignoring the old baseline: ${error.message}`)
+        return undefined
+      }
+      if (isHoloError(error, 'ESCHEMA')) {
+        error.message += ' (refresh it with `holobench gate --update-baseline`)'
+      }
+      throw error
+    }
+  }
+
+  private async updateBaseline(
+    path: string,
+    old: ResultsFile | undefined,
+    current: ResultsFile,
+    options: Parameters<typeof compareResults>[2],
+    markdown: string | undefined,
+  ): Promise<GateOutput> {
+    // Show what the new baseline changes, when the old one is comparable; never block the update.
+    let report: GateReport | undefined
+    if (old) {
+      try {
+        report = compareResults(old, current, options)
+      } catch (error) {
+        if (!isHoloError(error, 'ESCHEMA')) throw error
+        this.logToStderr(`not comparing with the old baseline: ${error.message}`)
+      }
+    }
+    await writeJsonAtomic(path, current)
+    if (report) {
+      this.log(renderText(report))
+      this.log('')
+      if (markdown) await writeFile(markdown, renderMarkdown(report))
+    }
+    this.log(`wrote baseline ${path} (${current.scenarios.map((scenario) => scenario.scenario).join(', ')}; holobench ${current.holobench.version}${current.holobench.commit ? ` ${current.holobench.commit.slice(0, 12)}` : ''})`)
+    return {updatedBaseline: path, ...(report ? {report} : {})}
+  }
+
+  /** Anything that keeps the gate from a verdict exits 2: exit 1 is reserved for "regression". */
+  protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    process.exitCode = 2 // also under --json, where oclif would otherwise exit 1
+    if (isHoloError(error) && error.code !== 'EUSAGE' && error.code !== 'ESCHEMA') {
+      return super.catch(Object.assign(new Error(`${error.code}: ${error.message}`), {oclif: {exit: 2}}))
+    }
+    if (!isHoloError(error)) error.oclif = {...error.oclif, exit: 2}
+    return super.catch(error)
+  }
+}

@@ -1,0 +1,57 @@
+import {Args, Flags} from '@oclif/core'
+
+import {HoloCommand} from '../cli/base-command.js'
+import {lift} from '../engine/lift.js'
+import type {LiftResult} from '../engine/lift.js'
+import {CODEC_NAMES} from '../engine/types.js'
+import type {CodecName, ZstdBackend} from '../engine/types.js'
+
+export default class Lift extends HoloCommand {
+  static override summary = 'Lift a directory tree into a hololib: library files plus one catalog.'
+  static override description = `Every regular file is hashed (SHA-256 in a compressed library, SipHash-128 in an uncompressed one, as RCC does), searched for the tree's identity (its directory's basename, or --identity) to record relocation offsets, compressed and stored once per digest. Symlinks are recorded, never followed. Library files are written atomically (temp file, fsync, rename). Prints the catalog it wrote.`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> ./h59acff1_493f813dad24d3t --library ./hololib',
+    '<%= config.bin %> <%= command.id %> --tree /opt/conda/envs/robot --library ./hololib --codec gzip --identity /opt/conda/envs/robot',
+    '<%= config.bin %> <%= command.id %> ./tree --library ./lib-raw --codec none --json',
+  ]
+
+  static override args = {
+    dir: Args.directory({description: 'directory tree to lift (or use --tree)', exists: true}),
+  }
+
+  static override flags = {
+    tree: Flags.directory({description: 'directory tree to lift, for example a real Python environment', exists: true, exclusive: ['dir']}),
+    library: Flags.string({char: 'l', description: 'hololib root (created if missing)', required: true}),
+    codec: Flags.option({char: 'c', description: 'how library files and the catalog are stored', options: CODEC_NAMES, default: 'zstd'})(),
+    level: Flags.integer({description: 'compression level (default 1, as RCC writes gzip and zstd)'}),
+    identity: Flags.string({description: "string whose offsets are recorded as relocations (default: the tree's basename; a full path for environments whose basename is not unique)"}),
+    jobs: Flags.integer({char: 'j', description: 'files processed at once', min: 1}),
+    'zstd-backend': Flags.option({description: 'zstd implementation', options: ['auto', 'napi', 'zlib'] as const, default: 'auto'})(),
+    'no-fsync': Flags.boolean({description: 'skip fsync of each library file (faster, not crash-safe)'}),
+  }
+
+  async run(): Promise<LiftResult> {
+    const {args, flags} = await this.parse(Lift)
+    const source = args.dir ?? flags.tree
+    if (!source) this.error('Name the directory to lift: `holobench lift <dir>` or `--tree <dir>`', {exit: 2})
+    const result = await lift({
+      source,
+      library: flags.library,
+      codec: flags.codec as CodecName,
+      level: flags.level,
+      identity: flags.identity,
+      jobs: flags.jobs,
+      zstdBackend: flags['zstd-backend'] as ZstdBackend | 'auto',
+      fsync: !flags['no-fsync'],
+      onProgress: this.progress('lift'),
+    })
+    this.stopProgress()
+    this.log(result.catalog)
+    this.logToStderr(
+      `${result.files} files (${(result.bytes / 1e6).toFixed(1)} MB), ${result.filesStored} stored, ${result.filesDeduplicated} already present, ` +
+        `${result.relocatedFiles} with relocations, ${result.symlinks} symlinks, ${result.seconds.toFixed(2)} s`,
+    )
+    return result
+  }
+}

@@ -1,0 +1,200 @@
+import {promises as fsp} from 'node:fs'
+import {join} from 'node:path'
+
+import {compressBuffer, decompressBuffer} from './codec/index.js'
+import {HoloError} from './errors.js'
+import {writeFileAtomic} from './fs/atomic.js'
+import {libraryLayout} from './library.js'
+import type {Catalog, CatalogDir, CatalogFile, CodecName, ZstdBackend} from './types.js'
+
+/** RCC's CatalogName: `<blueprint>v12.<platform>`. */
+export function catalogName(blueprint: string, platform: string): string {
+  return `${blueprint}v12.${platform}`
+}
+
+/** Go's GOOS_GOARCH for this machine, as RCC names platforms (linux_amd64, darwin_arm64, …). */
+export function goPlatform(platform: string = process.platform, arch: string = process.arch): string {
+  const os = platform === 'win32' ? 'windows' : platform
+  const goArch: Record<string, string> = {x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm'}
+  return `${os}_${goArch[arch] ?? arch}`
+}
+
+// Key order follows the Go structs (htfs/directory.go): json.Marshal writes fields in declaration order.
+function orderFile(file: CatalogFile): CatalogFile {
+  return {
+    name: file.name,
+    ...(file.symlink ? {symlink: file.symlink} : {}),
+    size: file.size,
+    mode: file.mode,
+    digest: file.digest,
+    rewrite: file.rewrite ?? [],
+  }
+}
+
+function orderDir(dir: CatalogDir): CatalogDir {
+  const subdirs: Record<string, CatalogDir> = {}
+  for (const name of Object.keys(dir.subdirs).sort()) subdirs[name] = orderDir(dir.subdirs[name])
+  const files: Record<string, CatalogFile> = {}
+  for (const name of Object.keys(dir.files).sort()) files[name] = orderFile(dir.files[name])
+  return {
+    name: dir.name,
+    ...(dir.symlink ? {symlink: dir.symlink} : {}),
+    mode: dir.mode,
+    subdirs,
+    files,
+    ...(dir.shadow ? {shadow: true} : {}),
+  }
+}
+
+/** The Info fields RCC writes, in order; also the content of `<catalog>.info`. */
+export function catalogInfo(catalog: Catalog): Omit<Catalog, 'lifted' | 'tree'> {
+  return {
+    rcc: catalog.rcc ?? '',
+    identity: catalog.identity,
+    path: catalog.path,
+    controller: catalog.controller,
+    space: catalog.space,
+    platform: catalog.platform,
+    blueprint: catalog.blueprint,
+  }
+}
+
+/**
+ * JSON as Go's json.MarshalIndent(it, "", "  ") writes it (RCC's AsJson): Go field order, sorted
+ * map keys, two-space indent, no trailing newline, and Go's escaping of <, >, &, U+2028, U+2029.
+ */
+export function goJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/** Catalog JSON exactly as RCC shapes it. */
+export function serializeCatalog(catalog: Catalog): string {
+  return goJson({...catalogInfo(catalog), lifted: catalog.lifted, tree: orderDir(catalog.tree)})
+}
+
+export interface SaveCatalogOptions {
+  codec: CodecName
+  level?: number
+  zstdBackend?: ZstdBackend | 'auto'
+  /** fsync before rename; default true. */
+  fsync?: boolean
+}
+
+export interface SavedCatalog {
+  path: string
+  name: string
+  bytes: number
+}
+
+/** Write `catalog/<name>` (compressed per codec) and `<name>.info`, each atomically. */
+export async function saveCatalog(root: string, catalog: Catalog, options: SaveCatalogOptions): Promise<SavedCatalog> {
+  const {catalogDir} = libraryLayout(root)
+  await fsp.mkdir(catalogDir, {recursive: true})
+  const name = catalogName(catalog.blueprint, catalog.platform)
+  const path = join(catalogDir, name)
+  const json = Buffer.from(serializeCatalog(catalog))
+  // RCC always compresses catalogs, even in a compress.no library; gzip is what every RCC reads.
+  const codec = options.codec === 'none' ? 'gzip' : options.codec
+  const stored = await compressBuffer(codec, json, {level: options.level, zstdBackend: options.zstdBackend})
+  await writeFileAtomic(`${path}.info`, goJson(catalogInfo(catalog)), {fsync: options.fsync})
+  await writeFileAtomic(path, stored, {fsync: options.fsync})
+  return {path, name, bytes: stored.length}
+}
+
+/** Read a catalog in any format (gzip, zstd or raw JSON, by magic bytes) and check its shape. */
+export async function loadCatalog(path: string): Promise<Catalog> {
+  let stored: Buffer
+  try {
+    stored = await fsp.readFile(path)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new HoloError(code === 'ENOENT' ? 'EMISSING' : 'ECORRUPT', `Cannot read catalog ${path}: ${(error as Error).message}`, {path, cause: error})
+  }
+
+  const json = await decompressBuffer(stored, {path})
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(json.toString('utf8'))
+  } catch (error) {
+    throw new HoloError('ECORRUPT', `Catalog ${path} is not valid JSON: ${(error as Error).message}`, {path, cause: error})
+  }
+
+  return validateCatalog(parsed, path)
+}
+
+/** Check the catalog's shape, naming the file and the JSON path of the first problem. */
+export function validateCatalog(value: unknown, path: string): Catalog {
+  const fail = (where: string, what: string): never => {
+    throw new HoloError('ECORRUPT', `Catalog ${path}: ${where} ${what}`, {path, data: {where}})
+  }
+
+  if (!isObject(value)) fail('top level', 'is not an object')
+  const root = value as Record<string, unknown>
+  for (const key of ['identity', 'path', 'platform', 'blueprint']) {
+    if (typeof root[key] !== 'string') fail(key, 'is missing or not a string')
+  }
+
+  if (!isObject(root.tree)) fail('tree', 'is missing or not an object')
+  checkDir(root.tree, 'tree', fail)
+  return {
+    ...(typeof root.rcc === 'string' ? {rcc: root.rcc} : {}),
+    identity: root.identity as string,
+    path: root.path as string,
+    controller: typeof root.controller === 'string' ? root.controller : '',
+    space: typeof root.space === 'string' ? root.space : '',
+    platform: root.platform as string,
+    blueprint: root.blueprint as string,
+    lifted: root.lifted === true,
+    tree: root.tree as CatalogDir,
+  }
+}
+
+type Fail = (where: string, what: string) => never
+
+function checkDir(dir: unknown, where: string, fail: Fail): void {
+  if (!isObject(dir)) fail(where, 'is not an object')
+  const d = dir as Record<string, unknown>
+  if (typeof d.name !== 'string') fail(`${where}.name`, 'is not a string')
+  if (typeof d.mode !== 'number') fail(`${where}.mode`, 'is not a number')
+  if (d.symlink !== undefined && typeof d.symlink !== 'string') fail(`${where}.symlink`, 'is not a string')
+  // Go writes null for a nil map; treat it as empty.
+  d.subdirs ??= {}
+  d.files ??= {}
+  if (!isObject(d.subdirs)) fail(`${where}.subdirs`, 'is not an object')
+  if (!isObject(d.files)) fail(`${where}.files`, 'is not an object')
+  for (const [name, sub] of Object.entries(d.subdirs as object)) checkDir(sub, `${where}/${name}`, fail)
+  for (const [name, file] of Object.entries(d.files as object)) checkFile(file, `${where}/${name}`, fail)
+}
+
+function checkFile(file: unknown, where: string, fail: Fail): void {
+  if (!isObject(file)) fail(where, 'is not an object')
+  const f = file as Record<string, unknown>
+  if (typeof f.name !== 'string') fail(`${where}.name`, 'is not a string')
+  if (f.symlink !== undefined && typeof f.symlink !== 'string') fail(`${where}.symlink`, 'is not a string')
+  if (!Number.isSafeInteger(f.size) || (f.size as number) < 0) fail(`${where}.size`, 'is not a non-negative integer')
+  if (typeof f.mode !== 'number') fail(`${where}.mode`, 'is not a number')
+  if (typeof f.digest !== 'string') fail(`${where}.digest`, 'is not a string')
+  f.rewrite ??= []
+  if (!Array.isArray(f.rewrite) || !(f.rewrite as unknown[]).every((o) => Number.isSafeInteger(o) && (o as number) >= 0)) {
+    fail(`${where}.rewrite`, 'is not an array of non-negative integer offsets')
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** A file of a catalog with its path relative to the tree root ('/'-separated). */
+export interface CatalogEntry {
+  rel: string
+  file: CatalogFile
+}
+
+/** Every file entry (symlinks included) of a catalog, depth first; shadow dirs are not entered. */
+export function* catalogFiles(dir: CatalogDir, prefix = ''): Generator<CatalogEntry> {
+  for (const [name, file] of Object.entries(dir.files)) yield {rel: prefix + name, file}
+  for (const [name, sub] of Object.entries(dir.subdirs)) {
+    if (sub.shadow || sub.symlink) continue
+    yield* catalogFiles(sub, `${prefix}${name}/`)
+  }
+}

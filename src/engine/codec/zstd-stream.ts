@@ -1,0 +1,177 @@
+import type {ZstdBackend} from '../types.js'
+import {AsyncTransform} from './async-transform.js'
+import {OrderedJobs} from './ordered-jobs.js'
+import type {Emit, StreamDecoder} from './stream-decoder.js'
+import {TransformBridge} from './transform-bridge.js'
+import {checkContentSize, zstdCompress} from './zstd-backend.js'
+import {FZSTD_MAX_WINDOW, FzstdFrameDecoder} from './zstd-fzstd.js'
+import {type FrameEvent, type ZstdFrameHeader, ZstdFrameWalker} from './zstd-frames.js'
+import {napiDecompress} from './zstd-napi.js'
+import {zlibZstdAvailable, zlibZstdDecompressFrame, zlibZstdFrameDecoder} from './zstd-zlib.js'
+
+/**
+ * Streaming zstd in bounded memory, with whole-buffer native calls where they are safe.
+ *
+ * Compression cuts the input into independent frames of ZSTD_FRAME_BYTES: a concatenation of
+ * frames is standard zstd that every decoder (zstd CLI, Go's klauspost, RCC) reads, and each frame
+ * is one native call; two run at once on libuv's pool.
+ *
+ * Decompression walks frame and block headers (zstd-frames.ts). A frame whose output is bounded
+ * by NATIVE_FRAME_MAX_BYTES (from its content size, or from its block headers when it has none)
+ * is decoded whole by the chosen backend. A bigger one (e.g. a 1.5 GiB file written by the zstd
+ * CLI, one frame) is streamed block-wise through node:zlib's zstd decoder where it exists, else
+ * through fzstd (pure JS), in slices of at most STREAM_SLICE_BOUND output bytes.
+ */
+export const ZSTD_FRAME_BYTES = 4 * 1024 * 1024
+export const NATIVE_FRAME_MAX_BYTES = 32 * 1024 * 1024
+const STREAM_SLICE_BOUND = 4 * 1024 * 1024
+/** Whole frames in flight at once: one per core here, plus one being filled. */
+const FRAMES_IN_FLIGHT = 2
+
+export type HugeFrameDecoder = 'auto' | 'zlib' | 'fzstd'
+
+export class ZstdCompressStream extends AsyncTransform {
+  private readonly jobs = new OrderedJobs<Buffer>(FRAMES_IN_FLIGHT)
+  private parts: Buffer[] = []
+  private partsLength = 0
+  private total = 0
+  private readonly deliver = (out: Buffer) => this.output(out)
+
+  constructor(
+    private readonly level: number,
+    private readonly backend: ZstdBackend,
+    private readonly mapFailure: (error: unknown) => Error,
+    private readonly frameBytes = ZSTD_FRAME_BYTES,
+  ) {
+    super()
+  }
+
+  protected async onChunk(chunk: Buffer): Promise<void> {
+    this.parts.push(chunk)
+    this.partsLength += chunk.length
+    this.total += chunk.length
+    while (this.partsLength >= this.frameBytes) {
+      const all = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.partsLength)
+      const frame = all.subarray(0, this.frameBytes)
+      const rest = all.subarray(this.frameBytes)
+      this.parts = rest.length > 0 ? [rest] : []
+      this.partsLength = rest.length
+      await this.jobs.add(zstdCompress(frame, this.level, this.backend), this.deliver)
+    }
+  }
+
+  protected async onEnd(): Promise<void> {
+    // Empty input still gets one (empty) frame: valid zstd that decodes to nothing.
+    if (this.partsLength > 0 || this.total === 0) {
+      await this.jobs.add(zstdCompress(Buffer.concat(this.parts, this.partsLength), this.level, this.backend), this.deliver)
+    }
+    this.parts = []
+    await this.jobs.drain(this.deliver)
+  }
+
+  protected mapError(error: unknown): Error {
+    return this.mapFailure(error)
+  }
+}
+
+/** Decodes a zstd stream of any number of frames; see the module comment for the strategy. */
+export class ZstdStreamDecoder implements StreamDecoder {
+  private readonly walker = new ZstdFrameWalker()
+  private readonly jobs = new OrderedJobs<Buffer>(FRAMES_IN_FLIGHT)
+  private readonly deliver: (out: Buffer) => Promise<void>
+  private mode: 'buffer' | 'stream' = 'buffer'
+  private header: ZstdFrameHeader | undefined
+  private frameOffset = 0
+  private pieces: Uint8Array[] = []
+  private piecesLength = 0
+  private streamDecoder: StreamDecoder | undefined
+  private streamOut = 0
+  private fedBound = 0
+
+  constructor(
+    private readonly emit: Emit,
+    private readonly backend: ZstdBackend,
+    private readonly hugeFrames: HugeFrameDecoder = 'auto',
+  ) {
+    this.deliver = (out) => this.emit(out)
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    for (const event of this.walker.push(chunk)) await this.handle(event)
+  }
+
+  async end(): Promise<void> {
+    this.walker.end()
+    await this.jobs.drain(this.deliver)
+  }
+
+  private async handle(event: FrameEvent): Promise<void> {
+    switch (event.type) {
+      case 'start': {
+        this.header = event.header
+        this.frameOffset = event.offset
+        this.pieces = []
+        this.piecesLength = 0
+        this.mode = 'buffer'
+        const size = event.header.contentSize
+        if (size !== undefined && size > NATIVE_FRAME_MAX_BYTES) await this.startStreaming()
+        return
+      }
+      case 'data':
+        this.pieces.push(event.bytes)
+        this.piecesLength += event.bytes.length
+        if (this.mode === 'buffer') {
+          if (event.bound > NATIVE_FRAME_MAX_BYTES && this.header?.contentSize === undefined) await this.startStreaming()
+        } else if (event.blockEnd && event.bound - this.fedBound >= STREAM_SLICE_BOUND) {
+          await this.feed(event.bound)
+        }
+        return
+      case 'end':
+        if (this.mode === 'buffer') {
+          const frame = Buffer.concat(this.pieces, this.piecesLength)
+          this.pieces = []
+          this.piecesLength = 0
+          await this.jobs.add(this.decodeWhole(frame, this.header?.contentSize, this.frameOffset), this.deliver)
+        } else {
+          await this.feed(event.bound)
+          await this.streamDecoder!.end()
+          this.streamDecoder = undefined
+          checkContentSize(this.streamOut, this.header?.contentSize, this.frameOffset)
+        }
+        return
+    }
+  }
+
+  private async decodeWhole(frame: Buffer, contentSize: number | undefined, offset: number): Promise<Buffer> {
+    const out = this.backend === 'napi' ? await napiDecompress(frame) : await zlibZstdDecompressFrame(frame)
+    checkContentSize(out.length, contentSize, offset)
+    return out
+  }
+
+  /** Switches the current frame to a streaming decoder; output order needs earlier frames out first. */
+  private async startStreaming(): Promise<void> {
+    const windowSize = this.header?.windowSize ?? 0
+    const useZlib = this.hugeFrames === 'zlib' || (this.hugeFrames === 'auto' && zlibZstdAvailable())
+    // No streaming decoder for this window (fzstd's limit, no zlib zstd): decode it whole after all.
+    if (!useZlib && windowSize > FZSTD_MAX_WINDOW) return
+    await this.jobs.drain(this.deliver)
+    this.mode = 'stream'
+    this.streamOut = 0
+    this.fedBound = 0
+    const emit: Emit = (out) => {
+      this.streamOut += out.length
+      return this.emit(out)
+    }
+    this.streamDecoder = useZlib ? new TransformBridge(zlibZstdFrameDecoder(), emit) : new FzstdFrameDecoder(emit)
+  }
+
+  /** Feeds the bytes gathered so far (ending at a block boundary) to the streaming decoder. */
+  private async feed(bound: number): Promise<void> {
+    if (this.piecesLength === 0) return
+    const bytes = this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces, this.piecesLength)
+    this.pieces = []
+    this.piecesLength = 0
+    this.fedBound = bound
+    await this.streamDecoder!.write(bytes)
+  }
+}

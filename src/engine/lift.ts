@@ -1,0 +1,293 @@
+import {createHash} from 'node:crypto'
+import {createReadStream, existsSync, promises as fsp} from 'node:fs'
+import type {Stats} from 'node:fs'
+import {basename, dirname, join, resolve} from 'node:path'
+import {Transform} from 'node:stream'
+import {pipeline} from 'node:stream/promises'
+
+import pMap from 'p-map'
+
+import {saveCatalog} from './catalog.js'
+import {catalogName, goPlatform} from './catalog.js'
+import {STREAM_THRESHOLD_BYTES, compressBuffer, createCompressStream} from './codec/index.js'
+import {createDigester, digestBuffer} from './digest.js'
+import {HoloError} from './errors.js'
+import {tempPathFor, writeFileAtomic} from './fs/atomic.js'
+import {digestAlgorithmFor, libraryFilePath, prepareLibrary} from './library.js'
+import {goModeFromPosix} from './mode.js'
+import {defaultJobs} from './jobs.js'
+import {RelocationScanner, findRelocations} from './relocate.js'
+import type {Catalog, CatalogDir, CatalogFile, CodecName, DigestAlgorithm, ProgressCallback, ZstdBackend} from './types.js'
+import {GO_MODE_SYMLINK} from './types.js'
+import {HOLOBENCH_VERSION} from './version.js'
+
+export interface LiftOptions {
+  /** The directory tree to lift. */
+  source: string
+  /** The hololib root (created if missing). */
+  library: string
+  codec: CodecName
+  /** Compression level; default 1 for gzip and zstd, as RCC writes them. */
+  level?: number
+  zstdBackend?: ZstdBackend | 'auto'
+  /** The string whose offsets are recorded as relocations; default: the source's basename, as RCC does. */
+  identity?: string
+  /** Files processed at once. */
+  jobs?: number
+  /** Catalog naming and Info fields; blueprint defaults to a hash of the tree. */
+  blueprint?: string
+  platform?: string
+  controller?: string
+  space?: string
+  /** Skip the names RCC never lifts (__pycache__, *.pyc, .git, …); default true, as RCC does. */
+  rccExcludes?: boolean
+  /** fsync each library file before its rename; default true. */
+  fsync?: boolean
+  onProgress?: ProgressCallback
+}
+
+export interface LiftResult {
+  catalog: string
+  catalogName: string
+  catalogBytes: number
+  codec: CodecName
+  identity: string
+  files: number
+  dirs: number
+  symlinks: number
+  bytes: number
+  filesStored: number
+  filesDeduplicated: number
+  storedBytesWritten: number
+  relocatedFiles: number
+  relocations: number
+  seconds: number
+}
+
+interface FileJob {
+  path: string
+  stats: Stats
+  entry: CatalogFile
+  /** A symlinked file: its target's content is hashed (and stored, so the catalog is complete). */
+  link: boolean
+}
+
+/** Lift a directory tree into a hololib: content-addressed files plus one catalog. */
+export async function lift(options: LiftOptions): Promise<LiftResult> {
+  const started = performance.now()
+  const source = resolve(options.source)
+  const rootStats = await fsp.stat(source).catch((error: NodeJS.ErrnoException) => {
+    throw new HoloError('EUSAGE', `Cannot lift ${source}: ${error.code === 'ENOENT' ? 'no such directory' : error.message}`, {path: source})
+  })
+  if (!rootStats.isDirectory()) throw new HoloError('EUSAGE', `Cannot lift ${source}: not a directory`, {path: source})
+
+  const compressed = options.codec !== 'none'
+  await prepareLibrary(options.library, compressed)
+  const algorithm = digestAlgorithmFor(compressed)
+  const identity = options.identity ?? basename(source)
+  const needle = Buffer.from(identity)
+
+  const state: WalkState = {jobs: [], dirs: 0, symlinks: 0, rccExcludes: options.rccExcludes !== false}
+  // RCC's root Dir has an empty name.
+  const tree = await walk(source, '', rootStats, state)
+  const {jobs} = state
+  const regular = jobs.filter((job) => !job.link)
+
+  const store = new LibraryWriter(options, algorithm)
+  const totalBytes = jobs.reduce((sum, job) => sum + job.stats.size, 0)
+  let done = 0
+  let doneBytes = 0
+  await pMap(
+    jobs,
+    async (job) => {
+      await store.put(job, needle)
+      done++
+      doneBytes += job.stats.size
+      options.onProgress?.({phase: 'lift', done, total: jobs.length, bytes: doneBytes, totalBytes})
+    },
+    {concurrency: options.jobs ?? defaultJobs()},
+  )
+
+  const catalog: Catalog = {
+    rcc: `holobench/${HOLOBENCH_VERSION}`,
+    identity,
+    path: source,
+    controller: options.controller ?? '',
+    space: options.space ?? '',
+    platform: options.platform ?? goPlatform(),
+    blueprint: options.blueprint ?? treeBlueprint(tree, identity),
+    lifted: true,
+    tree,
+  }
+  const saved = await saveCatalog(options.library, catalog, {codec: options.codec, level: options.level, zstdBackend: options.zstdBackend, fsync: options.fsync})
+  const relocatedFiles = regular.filter((job) => job.entry.rewrite.length > 0).length
+  return {
+    catalog: saved.path,
+    catalogName: catalogName(catalog.blueprint, catalog.platform),
+    catalogBytes: saved.bytes,
+    codec: options.codec,
+    identity,
+    files: regular.length,
+    dirs: state.dirs,
+    symlinks: state.symlinks,
+    bytes: regular.reduce((sum, job) => sum + job.stats.size, 0),
+    filesStored: store.stored,
+    filesDeduplicated: jobs.length - store.stored,
+    storedBytesWritten: store.storedBytes,
+    relocatedFiles,
+    relocations: regular.reduce((sum, job) => sum + job.entry.rewrite.length, 0),
+    seconds: (performance.now() - started) / 1000,
+  }
+}
+
+/** Names RCC never lifts (htfs/directory.go killfile); restores then remove them as extras. */
+export const RCC_EXCLUDED_NAMES: ReadonlySet<string> = new Set(['__MACOSX', '__pycache__', '.git', '.hg', '.svn', '.gitignore', '.pyc'])
+
+function excluded(name: string): boolean {
+  const dot = name.lastIndexOf('.')
+  return RCC_EXCLUDED_NAMES.has(name) || (dot > 0 && RCC_EXCLUDED_NAMES.has(name.slice(dot)))
+}
+
+interface WalkState {
+  jobs: FileJob[]
+  dirs: number
+  symlinks: number
+  rccExcludes: boolean
+}
+
+/**
+ * Walk the tree into a catalog Dir, queueing files. As in RCC, a symlinked file is recorded with
+ * its target's size, mode and content digest; a symlinked directory is recorded as a link and,
+ * unlike RCC, not walked into (a link to an ancestor would never end), so it restores as a link.
+ */
+async function walk(path: string, name: string, stats: Stats, state: WalkState): Promise<CatalogDir> {
+  state.dirs++
+  const dir: CatalogDir = {name, mode: goModeFromPosix(stats.mode), subdirs: {}, files: {}}
+  const names = (await fsp.readdir(path)).filter((n) => !(state.rccExcludes && excluded(n))).sort()
+  const children = await Promise.all(names.map(async (n) => ({name: n, stats: await fsp.lstat(join(path, n))})))
+  for (const {name: childName, stats: child} of children) {
+    const childPath = join(path, childName)
+    if (child.isSymbolicLink()) {
+      state.symlinks++
+      const symlink = await fsp.readlink(childPath)
+      const target = await fsp.stat(childPath).catch(() => null)
+      if (target?.isDirectory()) {
+        dir.subdirs[childName] = {name: childName, symlink, mode: goModeFromPosix(target.mode), subdirs: {}, files: {}}
+      } else if (target?.isFile()) {
+        const entry: CatalogFile = {name: childName, symlink, size: target.size, mode: goModeFromPosix(target.mode), digest: '', rewrite: []}
+        dir.files[childName] = entry
+        state.jobs.push({path: childPath, stats: target, entry, link: true})
+      } else {
+        // A dangling link (RCC cannot record these): kept as a link with no content.
+        dir.files[childName] = {name: childName, symlink, size: Buffer.byteLength(symlink), mode: GO_MODE_SYMLINK + 0o777, digest: '', rewrite: []}
+      }
+    } else if (child.isDirectory()) {
+      dir.subdirs[childName] = await walk(childPath, childName, child, state)
+    } else if (child.isFile()) {
+      const entry: CatalogFile = {name: childName, size: child.size, mode: goModeFromPosix(child.mode), digest: '', rewrite: []}
+      dir.files[childName] = entry
+      state.jobs.push({path: childPath, stats: child, entry, link: false})
+    }
+    // Sockets, fifos and devices have no content to restore.
+  }
+
+  return dir
+}
+
+/** A stable blueprint for a lifted tree: 16 hex of a hash of its identity and catalog tree. */
+function treeBlueprint(tree: CatalogDir, identity: string): string {
+  return createHash('sha256').update(identity).update(JSON.stringify(tree)).digest('hex').slice(0, 16)
+}
+
+/** Writes content into the library once per digest; memory stays bounded for big files. */
+class LibraryWriter {
+  stored = 0
+  storedBytes = 0
+  private readonly madeDirs = new Set<string>()
+  // Digests stored (or being stored) by this lift: identical files are compressed once.
+  private readonly seen = new Set<string>()
+
+  constructor(
+    private readonly options: LiftOptions,
+    private readonly algorithm: DigestAlgorithm,
+  ) {}
+
+  async put(job: FileJob, needle: Buffer): Promise<void> {
+    if (job.stats.size > STREAM_THRESHOLD_BYTES) return this.putStream(job, needle)
+    const data = await fsp.readFile(job.path)
+    job.entry.digest = digestBuffer(this.algorithm, data)
+    job.entry.rewrite = findRelocations(data, needle)
+    job.entry.size = data.length
+    if (this.claimed(job.entry.digest)) return
+    const target = libraryFilePath(this.options.library, job.entry.digest)
+    const stored = await compressBuffer(this.options.codec, data, {level: this.options.level, zstdBackend: this.options.zstdBackend})
+    await this.mkdirFor(target)
+    await writeFileAtomic(target, stored, {fsync: this.options.fsync})
+    this.stored++
+    this.storedBytes += stored.length
+  }
+
+  /** Hash, scan and compress in one pass into a temp file in library/, then rename to its digest. */
+  private async putStream(job: FileJob, needle: Buffer): Promise<void> {
+    const digester = createDigester(this.algorithm)
+    const scanner = new RelocationScanner(needle)
+    let size = 0
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        digester.update(chunk)
+        scanner.push(chunk)
+        size += chunk.length
+        callback(null, chunk)
+      },
+    })
+    const temp = tempPathFor(join(this.options.library, 'library', 'lift'))
+    let storedBytes = 0
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        storedBytes += chunk.length
+        callback(null, chunk)
+      },
+    })
+    try {
+      const handle = await fsp.open(temp, 'wx', 0o644)
+      try {
+        await pipeline(
+          createReadStream(job.path, {highWaterMark: 1 << 20}),
+          tap,
+          createCompressStream(this.options.codec, {level: this.options.level, zstdBackend: this.options.zstdBackend}),
+          counter,
+          handle.createWriteStream({autoClose: false}),
+        )
+        if (this.options.fsync !== false) await handle.sync()
+      } finally {
+        await handle.close()
+      }
+
+      job.entry.digest = digester.digest()
+      job.entry.rewrite = scanner.offsets
+      job.entry.size = size
+      if (this.claimed(job.entry.digest)) return
+      const target = libraryFilePath(this.options.library, job.entry.digest)
+      await this.mkdirFor(target)
+      await fsp.rename(temp, target)
+      this.stored++
+      this.storedBytes += storedBytes
+    } finally {
+      await fsp.rm(temp, {force: true})
+    }
+  }
+
+  /** True when the content is already in the library or claimed by another file of this lift (RCC dedupes by existence, too). */
+  private claimed(digest: string): boolean {
+    if (this.seen.has(digest)) return true
+    this.seen.add(digest)
+    return existsSync(libraryFilePath(this.options.library, digest))
+  }
+
+  private async mkdirFor(file: string): Promise<void> {
+    const dir = dirname(file)
+    if (this.madeDirs.has(dir)) return
+    await fsp.mkdir(dir, {recursive: true})
+    this.madeDirs.add(dir)
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * compareResults: judge a current results file against a baseline. Pure: no I/O, no clock, and
+ * deterministic (seeded bootstrap), so the same two files always give the same report.
+ */
+import {hashSeed} from '../bench/random.js'
+import type {LibraryResult, ResultsFile, ScenarioResult, VariantResult} from '../bench/results.js'
+import {HoloError} from '../engine/errors.js'
+import {assertComparable} from './compatibility.js'
+import {judgeFixed} from './fixed.js'
+import {
+  FIXED_METRICS,
+  GATE_METRICS,
+  TIMING_METRICS,
+  VERDICTS,
+  type GateMetric,
+  type GateReport,
+  type GateRow,
+  type GateSettings,
+  type OverallVerdict,
+  type RunIdentity,
+  type TimingMetric,
+  type Verdict,
+} from './report.js'
+import {judgeTiming, ratioChange} from './timing.js'
+
+export interface CompareOptions {
+  /** Regression size that fails, as a fraction: 0.10 = 10% slower relative to the reference. */
+  threshold: number
+  /** Warning level (default threshold / 2). */
+  warnThreshold?: number
+  /** Metrics to judge (default all of GATE_METRICS). */
+  metrics?: string[]
+  /** Two-sided confidence of the bootstrap intervals (default 0.95). */
+  confidence?: number
+  resamples?: number
+  seed?: number
+  /** Allowed relative drift of stored bytes and compression ratio (default 0.01). */
+  bytesTolerance?: number
+}
+
+const REFERENCE: Record<TimingMetric, string> = {ratioToGzip: 'gzip', ratioToFloor: 'floor'}
+
+export function compareResults(baseline: ResultsFile, current: ResultsFile, options: CompareOptions): GateReport {
+  const settings = resolveSettings(options)
+  assertComparable(baseline, current)
+  const wanted = new Set(settings.metrics)
+  const rows: GateRow[] = []
+  for (const base of baseline.scenarios) {
+    const other = current.scenarios.find((scenario) => scenario.scenario === base.scenario)!
+    rows.push(...timingRows(base, other, settings, wanted))
+    rows.push(...libraryRows(base, other, settings, wanted))
+    rows.push(...treeRows(base, other, wanted))
+  }
+
+  const counts = Object.fromEntries(VERDICTS.map((verdict) => [verdict, 0])) as Record<Verdict, number>
+  for (const row of rows) counts[row.verdict]++
+  const notes = environmentNotes(baseline, current)
+  const compared = rows.length - counts.skip
+  if (compared === 0) notes.push('no row could be compared (every row was skipped or filtered out): nothing was gated')
+  const verdict: OverallVerdict = counts.fail > 0 ? 'fail' : counts.warn > 0 || compared === 0 ? 'warn' : 'pass'
+  return {
+    schema: 'holobench-gate',
+    schemaVersion: 1,
+    verdict,
+    settings,
+    baseline: identity(baseline),
+    current: identity(current),
+    counts,
+    rows,
+    notes,
+  }
+}
+
+function resolveSettings(options: CompareOptions): GateSettings {
+  const threshold = options.threshold
+  const warnThreshold = options.warnThreshold ?? threshold / 2
+  const confidence = options.confidence ?? 0.95
+  const resamples = options.resamples ?? 2000
+  const bytesTolerance = options.bytesTolerance ?? 0.01
+  if (!(Number.isFinite(threshold) && threshold > 0)) throw usage(`threshold must be a positive fraction, got ${threshold}`)
+  if (!(warnThreshold >= 0 && warnThreshold <= threshold)) throw usage(`warn threshold must be between 0 and the threshold (${threshold}), got ${warnThreshold}`)
+  if (!(confidence > 0 && confidence < 1)) throw usage(`confidence must be between 0 and 1, got ${confidence}`)
+  if (!(Number.isInteger(resamples) && resamples >= 100)) throw usage(`resamples must be an integer >= 100, got ${resamples}`)
+  if (!(bytesTolerance >= 0)) throw usage(`bytes tolerance must be >= 0, got ${bytesTolerance}`)
+  const unknown = (options.metrics ?? []).filter((metric) => !(GATE_METRICS as readonly string[]).includes(metric))
+  if (unknown.length > 0) throw usage(`unknown metric ${unknown.join(', ')}; known: ${GATE_METRICS.join(', ')}`)
+  const metrics = options.metrics?.length ? GATE_METRICS.filter((metric) => options.metrics!.includes(metric)) : [...GATE_METRICS]
+  return {threshold, warnThreshold, confidence, resamples, seed: options.seed ?? 1, bytesTolerance, metrics}
+}
+
+function timingRows(base: ScenarioResult, other: ScenarioResult, settings: GateSettings, wanted: Set<GateMetric>): GateRow[] {
+  const variants = [...new Set([...base.rows, ...other.rows].map((row) => row.variant))]
+  const rows: GateRow[] = []
+  for (const variant of variants) {
+    for (const metric of TIMING_METRICS) {
+      const reference = REFERENCE[metric]
+      // A row against itself says nothing; floor/gzip is gzip/floor upside down.
+      if (!wanted.has(metric) || variant === reference || (metric === 'ratioToGzip' && variant === 'floor')) continue
+      const row = {scenario: base.scenario, variant, metric}
+      const pairs = {
+        baseline: {variant: find(base, variant), reference: find(base, reference)},
+        current: {variant: find(other, variant), reference: find(other, reference)},
+      }
+      const why = skipReason(pairs.baseline.variant, 'baseline', variant) ?? skipReason(pairs.current.variant, 'current', variant) ??
+        skipReason(pairs.baseline.reference, 'baseline', reference, true) ?? skipReason(pairs.current.reference, 'current', reference, true)
+      if (why) {
+        rows.push({...row, baseline: null, current: null, change: null, interval: null, verdict: 'skip', reason: why})
+        continue
+      }
+      const result = ratioChange(
+        {variant: pairs.baseline.variant!.samples, reference: pairs.baseline.reference!.samples},
+        {variant: pairs.current.variant!.samples, reference: pairs.current.reference!.samples},
+        {resamples: settings.resamples, confidence: settings.confidence, seed: hashSeed(settings.seed, base.scenario, variant, metric)},
+      )
+      rows.push({...row, ...result, verdict: judgeTiming(result.change, result.interval, settings)})
+    }
+  }
+  return rows
+}
+
+function skipReason(row: VariantResult | undefined, role: string, variant: string, isReference = false): string | undefined {
+  const what = isReference ? `reference ${variant}` : variant
+  if (!row) return role === 'baseline' ? `${what} not in baseline` : `${what} not measured in current`
+  if (row.status !== 'ok') return `${what} ${row.status} in ${role}${row.reason ? `: ${row.reason}` : ''}`
+  if (row.samples.length === 0 || row.samples.some((value) => !(value > 0))) return `${what} has no usable samples in ${role}`
+  return undefined
+}
+
+function libraryRows(base: ScenarioResult, other: ScenarioResult, settings: GateSettings, wanted: Set<GateMetric>): GateRow[] {
+  const codecs = [...new Set([...base.libraries, ...other.libraries].map((library) => library.codec))]
+  const rows: GateRow[] = []
+  for (const codec of codecs) {
+    const before = base.libraries.find((library) => library.codec === codec)
+    const after = other.libraries.find((library) => library.codec === codec)
+    const pick: Record<'storedBytes' | 'compressionRatio', (library: LibraryResult) => number> = {
+      storedBytes: (library) => library.storedBytes,
+      compressionRatio: (library) => library.ratio,
+    }
+    for (const metric of ['storedBytes', 'compressionRatio'] as const) {
+      if (!wanted.has(metric)) continue
+      const row = {scenario: base.scenario, variant: codec, metric}
+      if (!before || !after) {
+        const reason = `${codec} library ${before ? 'not lifted in current' : 'not in baseline'}`
+        rows.push({...row, baseline: null, current: null, change: null, interval: null, verdict: 'skip', reason})
+        continue
+      }
+      const [b, c] = [pick[metric](before), pick[metric](after)]
+      const judged = judgeFixed(metric, b, c, settings.bytesTolerance)
+      const backend = before.zstdBackend !== after.zstdBackend ? `zstd backend ${before.zstdBackend ?? 'none'} → ${after.zstdBackend ?? 'none'}` : undefined
+      rows.push({...row, baseline: b, current: c, change: judged.change, interval: null, verdict: judged.verdict, ...(backend ? {reason: backend} : {})})
+    }
+  }
+  return rows
+}
+
+function treeRows(base: ScenarioResult, other: ScenarioResult, wanted: Set<GateMetric>): GateRow[] {
+  const facts = {files: (s: ScenarioResult) => s.tree.files, rawBytes: (s: ScenarioResult) => s.tree.bytes}
+  return (['files', 'rawBytes'] as const)
+    .filter((metric) => wanted.has(metric))
+    .map((metric) => {
+      const [b, c] = [facts[metric](base), facts[metric](other)]
+      const judged = judgeFixed(metric, b, c, 0)
+      return {
+        scenario: base.scenario,
+        variant: 'tree',
+        metric,
+        baseline: b,
+        current: c,
+        change: judged.change,
+        interval: null,
+        verdict: judged.verdict,
+        ...(judged.verdict === 'fail' ? {reason: 'the tree differs: the gate compared different workloads'} : {}),
+      }
+    })
+}
+
+function find(scenario: ScenarioResult, variant: string): VariantResult | undefined {
+  return scenario.rows.find((row) => row.variant === variant)
+}
+
+function identity(file: ResultsFile): RunIdentity {
+  const {environment: env, holobench} = file
+  return {version: holobench.version, commit: holobench.commit, date: env.date, cpuModel: env.cpuModel, node: env.node}
+}
+
+/** Differences that do not invalidate the comparison but explain surprises. */
+function environmentNotes(baseline: ResultsFile, current: ResultsFile): string[] {
+  const [b, c] = [baseline.environment, current.environment]
+  const facts: Array<[string, string | number, string | number]> = [
+    ['cpu', b.cpuModel, c.cpuModel],
+    ['cpus', b.cpuCount, c.cpuCount],
+    ['platform', `${b.platform}/${b.arch}`, `${c.platform}/${c.arch}`],
+    ['node', b.node, c.node],
+    ['scratch filesystem', b.scratchFs, c.scratchFs],
+    ['zstd backends', b.zstdBackends.join(' '), c.zstdBackends.join(' ')],
+  ]
+  const notes: string[] = []
+  const changed = facts.filter(([, before, after]) => before !== after).map(([name, before, after]) => `${name}: ${before} → ${after}`)
+  if (changed.length > 0) {
+    notes.push(`baseline and current ran on different setups (${changed.join('; ')}); the gate compares in-run ratios and deterministic figures, not absolute seconds`)
+  }
+  if (baseline.settings.jobs !== current.settings.jobs) {
+    notes.push(`restore parallelism differs (jobs ${baseline.settings.jobs} → ${current.settings.jobs}): ratios depend on it`)
+  }
+  return notes
+}
+
+function usage(message: string): HoloError {
+  return new HoloError('EUSAGE', message)
+}
+
+export {FIXED_METRICS, GATE_METRICS, TIMING_METRICS}

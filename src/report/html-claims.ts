@@ -1,0 +1,41 @@
+/** The claims panel: each seed claim beside what every scenario of a run measured. */
+import type {ResultsFile} from '../bench/results.js'
+import {CLAIMS, claimText, evaluateClaim, VERDICT_TEXT, type ClaimOutcome} from './claims.js'
+import {escapeHtml, formatTimes, sig3} from './format.js'
+
+export function claimsPanel(file: ResultsFile, id: string): string {
+  const cards = CLAIMS.map((claim) => {
+    const outcomes = file.scenarios.map((scenario) => evaluateClaim(claim, scenario))
+    const items = outcomes.map(claimLine).join('')
+    return (
+      `<article class="claim" data-claim="${escapeHtml(claim.variant)}">` +
+      `<h3><span>${escapeHtml(claim.title)}</span><span class="expected">${escapeHtml(claimText(claim))} <small>claimed</small></span></h3>` +
+      `<ul>${items || '<li class="muted">no scenarios in this run</li>'}</ul></article>`
+    )
+  }).join('')
+  return (
+    `<section class="claims" id="${escapeHtml(id)}"><h2>Claims: expected speed-up over gzip vs measured</h2>` +
+    `<p class="claims-intro">Speed-up = gzip median restore time ÷ variant median, with its 95% interval. ` +
+    `A claim is <b>held</b> only when the whole interval reaches the claimed factor.</p>` +
+    `<div class="claims-grid">${cards}</div></section>`
+  )
+}
+
+function claimLine(outcome: ClaimOutcome): string {
+  const measured = outcome.speedup
+    ? `<span class="measured">${escapeHtml(formatTimes(outcome.speedup.value))} <small>(${escapeHtml(sig3(outcome.speedup.low))}–${escapeHtml(sig3(outcome.speedup.high))})</small></span> `
+    : ''
+  const classes = ['verdict', outcome.verdict, outcome.inconclusive ? 'inconclusive' : ''].filter(Boolean).join(' ')
+  return (
+    `<li data-scenario="${escapeHtml(outcome.scenario)}" data-verdict="${outcome.verdict}">` +
+    `<span class="scenario">${escapeHtml(outcome.scenario)}</span>` +
+    `<span>${measured}<span class="${classes}">${escapeHtml(verdictLabel(outcome))}</span></span>` +
+    `<span class="note">${escapeHtml(outcome.note)}</span></li>`
+  )
+}
+
+/** Colour is never the only signal: the badge text carries the verdict too. */
+function verdictLabel(outcome: ClaimOutcome): string {
+  const mark = outcome.verdict === 'held' ? '✓ ' : outcome.verdict === 'not-held' ? '✗ ' : '– '
+  return mark + VERDICT_TEXT[outcome.verdict]
+}

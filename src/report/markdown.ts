@@ -1,0 +1,69 @@
+/**
+ * Markdown summary for CI job summaries and pull-request comments: claims first (the question
+ * people ask), then one table per scenario from the column table, then comparisons. GitHub
+ * renders inline HTML in Markdown, so text from results files is escaped, not trusted.
+ */
+import type {ResultsFile} from '../bench/results.js'
+import {CLAIMS, claimText, evaluateClaim, VERDICT_TEXT, type ClaimOutcome} from './claims.js'
+import {columnsFor, displayCell, isNumeric, libraryFor} from './columns.js'
+import {compareRuns} from './compare.js'
+import {formatInterval, formatPercent, formatSeconds, runSummary} from './format.js'
+import {labelsOrDefault} from './labels.js'
+
+export interface MarkdownOptions {
+  labels?: readonly string[]
+}
+
+export function renderMarkdown(results: readonly ResultsFile[], options: MarkdownOptions = {}): string {
+  const labels = labelsOrDefault(results, options.labels)
+  const out: string[] = []
+  // Comparisons first, as in the HTML: with several runs the change is the news.
+  for (let r = 1; r < results.length; r++) out.push(...comparison(results[0], labels[0], results[r], labels[r]), '')
+  results.forEach((file, r) => {
+    out.push(`## holobench: ${md(labels[r])}`, '', md(runSummary(file)), '')
+    out.push(...claimsTable(file), '')
+    for (const scenario of file.scenarios) {
+      out.push(`### ${md(scenario.scenario)}`, '')
+      const columns = columnsFor('md')
+      const rows = scenario.rows.map((row) => columns.map((column) => md(displayCell(column, {label: labels[r], file, scenario, row, library: libraryFor(scenario, row)}))))
+      out.push(...table(columns.map((column) => column.header), columns.map(isNumeric), rows), '')
+    }
+  })
+  return `${out.join('\n').trimEnd()}\n`
+}
+
+function claimsTable(file: ResultsFile): string[] {
+  const header = ['Claim (speed-up over gzip)', 'Expected', ...file.scenarios.map((scenario) => scenario.scenario)]
+  const rows = CLAIMS.map((claim) => [claim.title, claimText(claim), ...file.scenarios.map((scenario) => claimCell(evaluateClaim(claim, scenario)))].map(md))
+  return ['**Claims** — held only when the whole 95% interval reaches the claim.', '', ...table(header.map(md), header.map(() => false), rows)]
+}
+
+function claimCell(outcome: ClaimOutcome): string {
+  const mark = outcome.verdict === 'held' ? '✅' : outcome.verdict === 'not-measured' ? '➖' : outcome.inconclusive ? '⚠️' : '❌'
+  const value = outcome.speedup ? `${formatInterval(outcome.speedup)} ` : ''
+  const detail = outcome.verdict === 'not-measured' || outcome.inconclusive ? ` (${outcome.note})` : ''
+  return `${mark} ${value}${VERDICT_TEXT[outcome.verdict]}${detail}`
+}
+
+function comparison(base: ResultsFile, baseLabel: string, other: ResultsFile, otherLabel: string): string[] {
+  const rows = compareRuns(base, other).map((row) => {
+    const median = (side: typeof row.base) => (side?.stats && side.status === 'ok' ? formatSeconds(side.stats.median) : (side?.status ?? 'not run'))
+    const change = row.change === null ? 'not comparable' : `${formatPercent(row.change * 100, true)} ${row.verdict === 'noise' ? '(noise)' : row.verdict}`
+    return [row.scenario, row.variant, median(row.base), median(row.other), change].map(md)
+  })
+  return [`### Comparison: ${md(otherLabel)} against ${md(baseLabel)}`, '', ...table(['Scenario', 'Variant', `Median ${baseLabel}`, `Median ${otherLabel}`, 'Change'].map(md), [false, false, true, true, true], rows)]
+}
+
+function table(header: string[], numeric: boolean[], rows: string[][]): string[] {
+  return [`| ${header.join(' | ')} |`, `|${numeric.map((right) => (right ? ' ---: ' : ' --- ')).join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)]
+}
+
+/** Escape for a Markdown table cell: no table breaks, no emphasis, no live HTML. */
+export function md(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replace(/([\\`*_[\]|~#])/g, '\\$1')
+}
