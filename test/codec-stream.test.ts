@@ -20,7 +20,7 @@ const BACKENDS = availableZstdBackends()
 const BIG = compressibleText(64 << 20, 3)
 const BIG_SHA = sha256(BIG)
 
-const VARIANTS: Array<{codec: CodecName; zstdBackend?: ZstdBackend}> = CODEC_NAMES.flatMap((codec) =>
+const VARIANTS: Array<{codec: CodecName; zstdBackend?: ZstdBackend}> = CODEC_NAMES.flatMap((codec): Array<{codec: CodecName; zstdBackend?: ZstdBackend}> =>
   codec === 'zstd' ? BACKENDS.map((zstdBackend) => ({codec, zstdBackend})) : [{codec}],
 )
 

@@ -27,7 +27,7 @@ const HELLO = fixture('hello.txt')
 const LINES = fixture('lines.txt')
 
 /** The codec/backend pairs this process can run: zstd once per available backend. */
-const VARIANTS: Array<{codec: CodecName; zstdBackend?: ZstdBackend}> = CODEC_NAMES.flatMap((codec) =>
+const VARIANTS: Array<{codec: CodecName; zstdBackend?: ZstdBackend}> = CODEC_NAMES.flatMap((codec): Array<{codec: CodecName; zstdBackend?: ZstdBackend}> =>
   codec === 'zstd' ? BACKENDS.map((zstdBackend) => ({codec, zstdBackend})) : [{codec}],
 )
 const label = (v: {codec: CodecName; zstdBackend?: ZstdBackend}) => (v.zstdBackend ? `${v.codec}/${v.zstdBackend}` : v.codec)

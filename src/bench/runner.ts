@@ -14,7 +14,7 @@ import {HOLOBENCH_VERSION} from '../engine/version.js'
 import {definitionDigest} from '../scenario/definition.js'
 import {ensureCorpus, loadScenario} from '../scenario/index.js'
 import {collectEnvironment, holobenchCommit} from './environment.js'
-import {floorCopy} from './floor.js'
+import {cpCopy, floorCopy} from './floor.js'
 import {RESULTS_SCHEMA, RESULTS_SCHEMA_VERSION} from './results.js'
 import type {LibraryResult, ResultsFile, ScenarioResult, TreeFacts, VariantResult} from './results.js'
 import {createScratch, removeScratch} from './scratch.js'
@@ -40,6 +40,8 @@ export interface RunOptions {
   onProgress?: ProgressCallback
   /** Called with the results so far after each scenario, so a crash keeps what was measured. */
   onScenario?: (partial: ResultsFile) => Promise<void>
+  /** Lift as RCC does, without __pycache__, *.pyc, .git, …; default false: every file of the corpus. */
+  rccExcludes?: boolean
   /** Test-only: add `factor` × the measured time as busy work to matching variants' restores. */
   injectSlowdown?: {variant?: string; codec?: string; factor: number}
 }
@@ -109,7 +111,7 @@ async function runCorpus(corpus: Corpus, variants: VariantSpec[], scratch: strin
   for (const codec of codecs) {
     options.onProgress?.({phase: `${corpus.label}: lift ${codec}`, done: 0, total: 1, unit: 'lifts'})
     const library = join(scratch, `lib-${codec}`)
-    const lifted = await lift({source: corpus.root, library, codec, jobs: options.jobs})
+    const lifted = await lift({source: corpus.root, library, codec, jobs: options.jobs, rccExcludes: options.rccExcludes})
     catalogs.set(codec, lifted.catalog)
     tree ??= {files: lifted.files, dirs: lifted.dirs, symlinks: lifted.symlinks, bytes: lifted.bytes, relocatedFiles: lifted.relocatedFiles}
     const facts = await inspect({path: lifted.catalog})
@@ -121,7 +123,7 @@ async function runCorpus(corpus: Corpus, variants: VariantSpec[], scratch: strin
   if (variants.some((v) => v.strategy === 'floor')) {
     floorSource = join(scratch, 'floor-source', basename(corpus.root))
     await fsp.mkdir(join(scratch, 'floor-source'))
-    await floorCopy(corpus.root, floorSource)
+    await cpCopy(corpus.root, floorSource)
   }
 
   tree ??= await treeFactsOf(corpus.root)
@@ -140,7 +142,7 @@ type RestoreTask = (target: string) => Promise<DropResult | undefined>
 function restoreTask(variant: VariantSpec, corpus: Corpus, catalogs: Map<CodecName, string>, floorSource: string | undefined, options: RunOptions): RestoreTask {
   if (variant.strategy === 'floor') {
     return async (target) => {
-      await floorCopy(floorSource as string, target)
+      await (variant.name === 'cp' ? cpCopy(floorSource as string, target) : floorCopy(floorSource as string, target, options.jobs))
       return undefined
     }
   }

@@ -5,7 +5,8 @@ import {CODEC_NAMES} from '../engine/types.js'
 
 /**
  * A restore variant, named `<codec>[@<zstd backend>][-<strategy>][-noverify]`, e.g. `gzip`,
- * `zstd-noverify`, `zstd@zlib`, `none-reflink`; or `floor`, a plain recursive copy of the tree.
+ * `zstd-noverify`, `zstd@zlib`, `none-reflink`; or `floor`, a plain recursive copy of the tree
+ * in-process with a restore's parallelism, or `cp`, the same copy by `cp -a` (process start included).
  */
 export interface VariantSpec {
   name: string
@@ -18,10 +19,10 @@ export interface VariantSpec {
 /** The seed's four columns (gzip, zstd, zstd + skip verify, uncompressed + reflink) plus the floor. */
 export const DEFAULT_VARIANTS = ['gzip', 'zstd', 'zstd-noverify', 'none-reflink', 'floor'] as const
 
-export const KNOWN_VARIANTS = ['gzip', 'gzip-pure', 'zstd', 'zstd-noverify', 'none-copy', 'none-reflink', 'none-hardlink', 'floor'] as const
+export const KNOWN_VARIANTS = ['gzip', 'gzip-pure', 'zstd', 'zstd-noverify', 'none-copy', 'none-reflink', 'none-hardlink', 'floor', 'cp'] as const
 
 export function parseVariant(name: string): VariantSpec {
-  if (name === 'floor') return {name, codec: null, verify: false, strategy: 'floor'}
+  if (name === 'floor' || name === 'cp') return {name, codec: null, verify: false, strategy: 'floor'}
   const match = /^(gzip-pure|gzip|zstd|none)(?:@(napi|zlib))?(?:-(copy|reflink|hardlink))?(-noverify)?$/.exec(name)
   if (!match || !(CODEC_NAMES as readonly string[]).includes(match[1])) {
     throw new HoloError('EUSAGE', `Unknown variant ${JSON.stringify(name)}: use ${KNOWN_VARIANTS.join(', ')} (zstd may take @napi or @zlib; any may end in -noverify)`)

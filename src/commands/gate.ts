@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs'
 import {writeFile} from 'node:fs/promises'
-import {Flags} from '@oclif/core'
+import {Flags, type Interfaces} from '@oclif/core'
 
 import type {ResultsFile} from '../bench/results.js'
 import {HoloCommand} from '../cli/base-command.js'
@@ -8,7 +8,8 @@ import {isHoloError} from '../engine/errors.js'
 import {compareResults} from '../gate/compare.js'
 import {renderMarkdown} from '../gate/markdown.js'
 import {GATE_METRICS, type GateReport} from '../gate/report.js'
-import {runOptionsFromBaseline} from '../gate/run-options.js'
+import {gateWithReruns} from '../gate/reruns.js'
+import {runOptionsFromBaseline, type RunOverrides} from '../gate/run-options.js'
 import {parseSlowdown} from '../gate/slowdown.js'
 import {renderText} from '../gate/text.js'
 import {parseFraction} from '../gate/threshold.js'
@@ -22,7 +23,7 @@ export interface GateOutput {
   report?: GateReport
 }
 
-const RUN_FLAGS = ['variant', 'scratch', 'warmup', 'min-runs', 'min-time', 'jobs', 'seed', 'inject-slowdown', 'out']
+const RUN_FLAGS = ['variant', 'scratch', 'warmup', 'min-runs', 'min-time', 'jobs', 'seed', 'inject-slowdown', 'out', 'reruns']
 
 export default class Gate extends HoloCommand {
   static override summary = 'Fail a CI build when restores got slower than a baseline, and only then.'
@@ -46,9 +47,11 @@ Exit codes: 0 pass or warn, 1 regression, 2 usage or input error (missing file, 
     'warn-threshold': Flags.string({description: 'warning level, at most --threshold (default: half of it)'}),
     metric: Flags.option({description: 'metric to judge (repeatable; default all)', options: GATE_METRICS, multiple: true})(),
     confidence: Flags.string({description: 'two-sided confidence of the bootstrap intervals', default: '95%'}),
+    quantile: Flags.string({description: 'quantile of restore times the ratios compare: the low ones are the least disturbed by a busy machine; 50% = medians', default: '10%'}),
     markdown: Flags.string({description: 'also write the verdict as Markdown to this file (e.g. "$GITHUB_STEP_SUMMARY")'}),
     'update-baseline': Flags.boolean({description: 'write the current results to --baseline (atomically) instead of judging them'}),
     out: Flags.string({description: 'when the gate runs the benchmark: also write the measured results here'}),
+    reruns: Flags.integer({description: 'when the gate runs the benchmark: measure again up to this many times while a timing row warns or fails, judging the pooled samples', default: 1, min: 0}),
     variant: Flags.string({description: 'when the gate runs the benchmark: variants to measure (default: the baseline\'s)', multiple: true, delimiter: ','}),
     scratch: Flags.string({description: 'when the gate runs the benchmark: scratch directory for restores'}),
     warmup: Flags.integer({description: 'when the gate runs the benchmark: warm-up restores per variant (default: the baseline\'s)', min: 0}),
@@ -61,51 +64,63 @@ Exit codes: 0 pass or warn, 1 regression, 2 usage or input error (missing file, 
 
   async run(): Promise<GateOutput> {
     const {flags} = await this.parse(Gate)
-    const threshold = parseFraction(flags.threshold, 'threshold')
     const options = {
-      threshold,
+      threshold: parseFraction(flags.threshold, 'threshold'),
       ...(flags['warn-threshold'] === undefined ? {} : {warnThreshold: parseFraction(flags['warn-threshold'], 'warn-threshold')}),
       confidence: parseFraction(flags.confidence, 'confidence'),
+      quantile: parseFraction(flags.quantile, 'quantile'),
       ...(flags.metric ? {metrics: flags.metric} : {}),
     }
-    const minTime = flags['min-time'] === undefined ? undefined : Number(flags['min-time'])
-    if (minTime !== undefined && !(minTime >= 0)) this.error(`--min-time ${flags['min-time']} is not a number of seconds`, {exit: 2})
-    const slowdown = flags['inject-slowdown'] === undefined ? undefined : parseSlowdown(flags['inject-slowdown'])
-
+    const runOverrides = this.runOverrides(flags)
     const baseline = await this.loadBaseline(flags.baseline, flags['update-baseline'])
-    let current: ResultsFile
-    if (flags.current) {
-      current = await loadResults(flags.current)
-    } else {
-      if (!baseline) this.error(`${flags.baseline} does not exist or is unreadable, so there are no settings to run with: pass --current, or create it with \`holobench run\``, {exit: 2})
+    const measure = async (): Promise<ResultsFile> => {
+      if (!baseline) this.error(`${flags.baseline} does not exist or is not usable, so there are no settings to run with: pass --current, or create it with \`holobench run\``, {exit: 2})
       // Loaded only when needed: judging two files must not depend on the benchmark machinery.
       const {runBenchmark} = await import('../bench/runner.js')
-      current = await runBenchmark(
-        runOptionsFromBaseline(baseline, {
-          argv: this.argv,
-          variants: flags.variant,
-          scratch: flags.scratch,
-          warmupRuns: flags.warmup,
-          minRuns: flags['min-runs'],
-          minTimeSeconds: minTime,
-          jobs: flags.jobs,
-          seed: flags.seed,
-          injectSlowdown: slowdown,
-          onProgress: this.progress('gate'),
-        }),
-      )
-      this.stopProgress()
-      if (flags.out) await writeJsonAtomic(flags.out, current)
+      try {
+        return await runBenchmark(runOptionsFromBaseline(baseline, {...runOverrides, onProgress: this.progress('gate')}))
+      } finally {
+        this.stopProgress()
+      }
     }
 
-    if (flags['update-baseline']) return this.updateBaseline(flags.baseline, baseline, current, options, flags.markdown)
+    if (flags['update-baseline']) {
+      const current = flags.current ? await loadResults(flags.current) : await measure()
+      if (flags.out && !flags.current) await writeJsonAtomic(flags.out, current)
+      return this.updateBaseline(flags.baseline, baseline, current, options, flags.markdown)
+    }
 
-    const report = compareResults(baseline!, current, options)
+    let report: GateReport
+    if (flags.current) {
+      report = compareResults(baseline!, await loadResults(flags.current), options)
+    } else {
+      const run = await gateWithReruns(baseline!, measure, {...options, reruns: flags.reruns})
+      if (flags.out) await writeJsonAtomic(flags.out, run.current)
+      report = run.report
+    }
+
     this.log(renderText(report))
     if (flags.markdown) await writeFile(flags.markdown, renderMarkdown(report))
     // Exit 1 means "regression" and nothing else; process.exitCode keeps --json output intact.
     if (report.verdict === 'fail') process.exitCode = 1
     return {report}
+  }
+
+  /** Run options the flags override; everything else comes from the baseline's settings. */
+  private runOverrides(flags: Interfaces.InferredFlags<typeof Gate.flags>): RunOverrides {
+    const minTime = flags['min-time'] === undefined ? undefined : Number(flags['min-time'])
+    if (minTime !== undefined && !(minTime >= 0)) this.error(`--min-time ${flags['min-time']} is not a number of seconds`, {exit: 2})
+    return {
+      argv: this.argv,
+      variants: flags.variant,
+      scratch: flags.scratch,
+      warmupRuns: flags.warmup,
+      minRuns: flags['min-runs'],
+      minTimeSeconds: minTime,
+      jobs: flags.jobs,
+      seed: flags.seed,
+      injectSlowdown: flags['inject-slowdown'] === undefined ? undefined : parseSlowdown(flags['inject-slowdown']),
+    }
   }
 
   /**

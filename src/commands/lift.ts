@@ -28,6 +28,7 @@ export default class Lift extends HoloCommand {
     identity: Flags.string({description: "string whose offsets are recorded as relocations (default: the tree's basename; a full path for environments whose basename is not unique)"}),
     jobs: Flags.integer({char: 'j', description: 'files processed at once', min: 1}),
     'zstd-backend': Flags.option({description: 'zstd implementation', options: ['auto', 'napi', 'zlib'] as const, default: 'auto'})(),
+    'rcc-excludes': Flags.boolean({description: 'skip what RCC never lifts: __pycache__, *.pyc, .git, .hg, .svn, .gitignore, __MACOSX'}),
     'no-fsync': Flags.boolean({description: 'skip fsync of each library file (faster, not crash-safe)'}),
   }
 
@@ -44,6 +45,7 @@ export default class Lift extends HoloCommand {
       jobs: flags.jobs,
       zstdBackend: flags['zstd-backend'] as ZstdBackend | 'auto',
       fsync: !flags['no-fsync'],
+      rccExcludes: flags['rcc-excludes'],
       onProgress: this.progress('lift'),
     })
     this.stopProgress()

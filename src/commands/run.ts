@@ -37,6 +37,7 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
     warmup: Flags.integer({description: 'untimed restores before timing (the first also checks the variant can run)', default: 1, min: 1}),
     jobs: Flags.integer({char: 'j', description: 'files restored at once', min: 1}),
     seed: Flags.integer({description: 'scenario generator seed', default: 1}),
+    'rcc-excludes': Flags.boolean({description: 'lift as RCC does, without __pycache__, *.pyc, .git, … (default: every file of the corpus)'}),
     'inject-slowdown': Flags.string({description: 'test only: add work to matching restores, e.g. zstd:0.2', hidden: true}),
   }
 
@@ -64,6 +65,7 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
         minTimeSeconds: flags['min-time'],
         jobs: flags.jobs ?? defaultJobs(),
         seed: flags.seed,
+        rccExcludes: flags['rcc-excludes'],
         argv: this.argv,
         injectSlowdown: flags['inject-slowdown'] ? parseSlowdown(flags['inject-slowdown']) : undefined,
         onProgress: this.progress('run'),

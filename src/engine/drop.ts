@@ -1,4 +1,4 @@
-import {constants, createReadStream, promises as fsp} from 'node:fs'
+import {constants, createReadStream, createWriteStream, promises as fsp} from 'node:fs'
 import type {FileHandle} from 'node:fs/promises'
 import {basename, dirname, join, resolve} from 'node:path'
 import {Transform} from 'node:stream'
@@ -321,9 +321,7 @@ class FileRestorer {
       this.rewritten++
     }
 
-    await this.place(fp, async (handle) => {
-      await handle.writeFile(content)
-    })
+    await this.writeContent(fp, content)
     this.counts.copy++
     this.bytes += content.length
   }
@@ -340,13 +338,15 @@ class FileRestorer {
         callback(null, chunk)
       },
     })
-    await this.place(fp, async (handle) => {
+    const to = this.options.relocation.to
+    await this.place(fp, async (part) => {
       const input = createReadStream(source, {highWaterMark: 1 << 20})
       input.once('data', (chunk) => {
         format = detectFormat(chunk as Buffer)
       })
       try {
-        await pipeline(input, createDecompressStream({path: source, zstdBackend: this.options.zstdBackend, gzipBackend: this.options.gzipBackend}), tap, handle.createWriteStream({autoClose: false}))
+        const decompress = createDecompressStream({path: source, zstdBackend: this.options.zstdBackend, gzipBackend: this.options.gzipBackend})
+        await pipeline(input, decompress, tap, createWriteStream(part, {flags: 'wx', mode: posixPermFromGo(fp.file.mode)}))
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missing(source, fp)
         throw error
@@ -354,12 +354,14 @@ class FileRestorer {
 
       checkSize(size, fp, source)
       if (digester) checkDigest(digester.digest(), fp, source)
-      for (const offset of fp.file.rewrite) {
-        if (offset + this.options.relocation.to.length > size) {
-          throw new HoloError('ERELOCATE', `Relocation at offset ${offset} runs past the end of ${source} (${size} bytes)`, {path: source})
+      const handle = await fsp.open(part, 'r+')
+      try {
+        for (const offset of fp.file.rewrite) {
+          if (offset + to.length > size) throw new HoloError('ERELOCATE', `Relocation at offset ${offset} runs past the end of ${source} (${size} bytes)`, {path: source})
+          await handle.write(to, 0, to.length, offset)
         }
-
-        await handle.write(this.options.relocation.to, 0, this.options.relocation.to.length, offset)
+      } finally {
+        await handle.close()
       }
     })
     if (format) this.formats[format]++
@@ -376,7 +378,7 @@ class FileRestorer {
       // A hard link shares the library file's inode: its mode must already be right, or it is copied.
       const stats = await fsp.stat(source)
       if ((stats.mode & 0o7777) !== perm) {
-        await this.place(fp, (handle) => fsp.readFile(source).then((data) => handle.writeFile(data)))
+        await this.writeContent(fp, await fsp.readFile(source))
         this.counts.copy++
         this.bytes += fp.file.size
         return
@@ -397,25 +399,35 @@ class FileRestorer {
     this.bytes += fp.file.size
   }
 
+  /** Write a small restored file from memory. */
+  private async writeContent(fp: FilePlan, content: Buffer): Promise<void> {
+    await this.place(fp, async (part) => {
+      const handle = await fsp.open(part, 'wx', posixPermFromGo(fp.file.mode))
+      try {
+        await handle.writeFile(content)
+      } finally {
+        await handle.close()
+      }
+    })
+  }
+
   /**
-   * Write a restored file with its mode and RCC's fixed times. Into a fresh target it is written
-   * in place (nothing is replaced; the missing .meta makes the next restore redo it after a
-   * crash); otherwise through `<name>.part` and a rename, so a reader never sees a torn file.
+   * Put a restored file in place with its mode and RCC's fixed times. Into a fresh target it is
+   * written in place (nothing is replaced; the missing .meta makes the next restore redo it
+   * after a crash); otherwise through `<name>.part` and a rename, so a reader never sees a torn
+   * file. `write` creates the file at the path it is given.
    */
-  private async place(fp: FilePlan, write: (handle: FileHandle) => Promise<void>): Promise<void> {
+  private async place(fp: FilePlan, write: (part: string) => Promise<void>): Promise<void> {
     const perm = posixPermFromGo(fp.file.mode)
     const part = this.options.fresh ? fp.path : `${fp.path}.part`
     if (!this.options.fresh) await fsp.rm(part, {force: true})
-    const handle = await fsp.open(part, 'wx', perm)
-    let ok = false
     try {
-      await write(handle)
-      if ((perm & this.umask) !== 0 || perm > 0o777) await handle.chmod(perm)
-      await handle.utimes(RESTORED_MTIME, RESTORED_MTIME)
-      ok = true
-    } finally {
-      await handle.close()
-      if (!ok) await fsp.rm(part, {force: true})
+      await write(part)
+      if ((perm & this.umask) !== 0 || perm > 0o777) await fsp.chmod(part, perm)
+      await fsp.utimes(part, RESTORED_MTIME, RESTORED_MTIME)
+    } catch (error) {
+      await fsp.rm(part, {force: true})
+      throw error
     }
 
     if (part !== fp.path) await fsp.rename(part, fp.path)

@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto'
-import {createReadStream, existsSync, promises as fsp} from 'node:fs'
+import {createReadStream, createWriteStream, existsSync, promises as fsp} from 'node:fs'
 import type {Stats} from 'node:fs'
 import {basename, dirname, join, resolve} from 'node:path'
 import {Transform} from 'node:stream'
@@ -12,7 +12,7 @@ import {catalogName, goPlatform} from './catalog.js'
 import {STREAM_THRESHOLD_BYTES, compressBuffer, createCompressStream} from './codec/index.js'
 import {createDigester, digestBuffer} from './digest.js'
 import {HoloError} from './errors.js'
-import {tempPathFor, writeFileAtomic} from './fs/atomic.js'
+import {fsyncFile, tempPathFor, writeFileAtomic} from './fs/atomic.js'
 import {digestAlgorithmFor, libraryFilePath, prepareLibrary} from './library.js'
 import {goModeFromPosix} from './mode.js'
 import {defaultJobs} from './jobs.js'
@@ -39,7 +39,7 @@ export interface LiftOptions {
   platform?: string
   controller?: string
   space?: string
-  /** Skip the names RCC never lifts (__pycache__, *.pyc, .git, …); default true, as RCC does. */
+  /** Skip the names RCC never lifts (__pycache__, *.pyc, .git, …), as RCC does; default false: lift every file. */
   rccExcludes?: boolean
   /** fsync each library file before its rename; default true. */
   fsync?: boolean
@@ -87,7 +87,7 @@ export async function lift(options: LiftOptions): Promise<LiftResult> {
   const identity = options.identity ?? basename(source)
   const needle = Buffer.from(identity)
 
-  const state: WalkState = {jobs: [], dirs: 0, symlinks: 0, rccExcludes: options.rccExcludes !== false}
+  const state: WalkState = {jobs: [], dirs: 0, symlinks: 0, rccExcludes: options.rccExcludes === true}
   // RCC's root Dir has an empty name.
   const tree = await walk(source, '', rootStats, state)
   const {jobs} = state
@@ -249,20 +249,14 @@ class LibraryWriter {
       },
     })
     try {
-      const handle = await fsp.open(temp, 'wx', 0o644)
-      try {
-        await pipeline(
-          createReadStream(job.path, {highWaterMark: 1 << 20}),
-          tap,
-          createCompressStream(this.options.codec, {level: this.options.level, zstdBackend: this.options.zstdBackend}),
-          counter,
-          handle.createWriteStream({autoClose: false}),
-        )
-        if (this.options.fsync !== false) await handle.sync()
-      } finally {
-        await handle.close()
-      }
-
+      await pipeline(
+        createReadStream(job.path, {highWaterMark: 1 << 20}),
+        tap,
+        createCompressStream(this.options.codec, {level: this.options.level, zstdBackend: this.options.zstdBackend, path: job.path}),
+        counter,
+        createWriteStream(temp, {flags: 'wx', mode: 0o644}),
+      )
+      if (this.options.fsync !== false) await fsyncFile(temp)
       job.entry.digest = digester.digest()
       job.entry.rewrite = scanner.offsets
       job.entry.size = size

@@ -32,6 +32,8 @@ export interface CompareOptions {
   metrics?: string[]
   /** Two-sided confidence of the bootstrap intervals (default 0.95). */
   confidence?: number
+  /** Quantile of restore times the timing ratios compare (default 0.1; 0.5 = ratio of medians). */
+  quantile?: number
   resamples?: number
   seed?: number
   /** Allowed relative drift of stored bytes and compression ratio (default 0.01). */
@@ -77,15 +79,17 @@ function resolveSettings(options: CompareOptions): GateSettings {
   const confidence = options.confidence ?? 0.95
   const resamples = options.resamples ?? 2000
   const bytesTolerance = options.bytesTolerance ?? 0.01
+  const quantile = options.quantile ?? 0.1
   if (!(Number.isFinite(threshold) && threshold > 0)) throw usage(`threshold must be a positive fraction, got ${threshold}`)
   if (!(warnThreshold >= 0 && warnThreshold <= threshold)) throw usage(`warn threshold must be between 0 and the threshold (${threshold}), got ${warnThreshold}`)
   if (!(confidence > 0 && confidence < 1)) throw usage(`confidence must be between 0 and 1, got ${confidence}`)
+  if (!(quantile >= 0 && quantile <= 1)) throw usage(`quantile must be between 0 and 1, got ${quantile}`)
   if (!(Number.isInteger(resamples) && resamples >= 100)) throw usage(`resamples must be an integer >= 100, got ${resamples}`)
   if (!(bytesTolerance >= 0)) throw usage(`bytes tolerance must be >= 0, got ${bytesTolerance}`)
   const unknown = (options.metrics ?? []).filter((metric) => !(GATE_METRICS as readonly string[]).includes(metric))
   if (unknown.length > 0) throw usage(`unknown metric ${unknown.join(', ')}; known: ${GATE_METRICS.join(', ')}`)
   const metrics = options.metrics?.length ? GATE_METRICS.filter((metric) => options.metrics!.includes(metric)) : [...GATE_METRICS]
-  return {threshold, warnThreshold, confidence, resamples, seed: options.seed ?? 1, bytesTolerance, metrics}
+  return {threshold, quantile, warnThreshold, confidence, resamples, seed: options.seed ?? 1, bytesTolerance, metrics}
 }
 
 function timingRows(base: ScenarioResult, other: ScenarioResult, settings: GateSettings, wanted: Set<GateMetric>): GateRow[] {
@@ -110,7 +114,7 @@ function timingRows(base: ScenarioResult, other: ScenarioResult, settings: GateS
       const result = ratioChange(
         {variant: pairs.baseline.variant!.samples, reference: pairs.baseline.reference!.samples},
         {variant: pairs.current.variant!.samples, reference: pairs.current.reference!.samples},
-        {resamples: settings.resamples, confidence: settings.confidence, seed: hashSeed(settings.seed, base.scenario, variant, metric)},
+        {resamples: settings.resamples, confidence: settings.confidence, quantile: settings.quantile, seed: hashSeed(settings.seed, base.scenario, variant, metric)},
       )
       rows.push({...row, ...result, verdict: judgeTiming(result.change, result.interval, settings)})
     }

@@ -39,6 +39,8 @@ export interface RunIdentity {
 
 export interface GateSettings {
   threshold: number
+  /** Quantile of restore times the timing ratios compare (0.1 by default; 0.5 = medians). */
+  quantile: number
   warnThreshold: number
   confidence: number
   resamples: number
@@ -58,4 +60,6 @@ export interface GateReport {
   rows: GateRow[]
   /** Things a reader should know that are not a row: machine differences, empty comparisons. */
   notes: string[]
+  /** How many benchmark runs were pooled into current (when the gate measured it itself). */
+  currentRuns?: number
 }

@@ -79,8 +79,10 @@ export function rulesLine(settings: GateSettings): string {
   const confidence = `${Math.round(settings.confidence * 100)}%`
   const fail = formatChange(settings.threshold)
   const warn = formatChange(settings.warnThreshold)
+  const statistic = settings.quantile === 0.5 ? 'median' : `p${Math.round(settings.quantile * 100)}`
   return (
-    `Timing rows compare in-run ratios (variant/gzip, variant/floor). fail: the whole ${confidence} bootstrap interval of the change is above ${fail}; ` +
+    `Timing rows compare in-run ratios of the ${statistic} restore time (variant/gzip, variant/floor). ` +
+    `fail: the whole ${confidence} bootstrap interval of the change is above ${fail}; ` +
     `warn: the interval is above ${warn}, or the change is above ${fail} but not significant; improved: the interval is below ${formatChange(-settings.warnThreshold)}. ` +
     `Files and raw bytes must match exactly; stored bytes and compression ratio within ${formatChange(settings.bytesTolerance).replace('+', '')}.`
   )

@@ -51,7 +51,7 @@ export class NameScope {
 /** A short hex string, for build ids and fake hashes. */
 export function hex(rng: Rng, length: number): string {
   let out = ''
-  while (out.length < length) out += rng.next().toString(16).padStart(8, '0')
+  while (out.length < length) out += (rng.next() >>> 0).toString(16).padStart(8, '0')
   return out.slice(0, length)
 }
 

@@ -26,7 +26,10 @@ export class Rng {
     return new Rng(`${this.key}/${label}`)
   }
 
-  /** A uniform unsigned 32-bit integer. */
+  /**
+   * 32 uniform bits as a signed int32. Signed on purpose: V8 keeps int32 values unboxed, while
+   * unsigned values above 2^31 become heap numbers, and hot generator loops would pay in garbage.
+   */
   next(): number {
     const t = (((this.a + this.b) | 0) + this.d) | 0
     this.d = (this.d + 1) | 0
@@ -34,12 +37,12 @@ export class Rng {
     this.b = (this.c + (this.c << 3)) | 0
     this.c = (this.c << 21) | (this.c >>> 11)
     this.c = (this.c + t) | 0
-    return t >>> 0
+    return t
   }
 
   /** Uniform in [0, 1). */
   float(): number {
-    return this.next() / 4_294_967_296
+    return (this.next() >>> 0) / 4_294_967_296
   }
 
   /** Uniform integer in [0, n). */

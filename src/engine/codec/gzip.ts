@@ -8,11 +8,13 @@ const gzipAsync = promisify(zlib.gzip)
 const gunzipAsync = promisify(zlib.gunzip)
 
 /**
- * Below this size a synchronous call beats a hop to libuv's pool, even with 8 files in flight:
- * bench/codec-small.ts measured gunzipSync 9-38 µs per call for 1-16 KiB files against 35-60 µs
- * for async gunzip (2 cores). Above it, the pool lets several big files inflate in parallel.
+ * Up to this stored size a synchronous call beats a hop to libuv's pool, even with 8 files in
+ * flight (bench/codec-small.ts, Node 20, 2 cores: 1-16 KiB files, median 2.7 KiB, gunzipSync
+ * 16-25 µs per call against 30-58 µs for async gunzip; by size, sync wins up to ~5-10 KiB
+ * stored and the two are even around 20 KiB). Above it the pool lets big files inflate in
+ * parallel and keeps the event loop free.
  */
-export const GZIP_SYNC_MAX_BYTES = 256 * 1024
+export const GZIP_SYNC_MAX_BYTES = 16 * 1024
 
 export async function gzipCompress(data: Buffer, level: number): Promise<Buffer> {
   if (data.length <= GZIP_SYNC_MAX_BYTES) return zlib.gzipSync(data, {level})

@@ -87,6 +87,8 @@ export class ZstdStreamDecoder implements StreamDecoder {
   private streamDecoder: StreamDecoder | undefined
   private streamOut = 0
   private fedBound = 0
+  /** The current frame has no streaming decoder (window too big for fzstd): decode it whole. */
+  private wholeOnly = false
 
   constructor(
     private readonly emit: Emit,
@@ -113,6 +115,7 @@ export class ZstdStreamDecoder implements StreamDecoder {
         this.pieces = []
         this.piecesLength = 0
         this.mode = 'buffer'
+        this.wholeOnly = false
         const size = event.header.contentSize
         if (size !== undefined && size > NATIVE_FRAME_MAX_BYTES) await this.startStreaming()
         return
@@ -121,7 +124,7 @@ export class ZstdStreamDecoder implements StreamDecoder {
         this.pieces.push(event.bytes)
         this.piecesLength += event.bytes.length
         if (this.mode === 'buffer') {
-          if (event.bound > NATIVE_FRAME_MAX_BYTES && this.header?.contentSize === undefined) await this.startStreaming()
+          if (event.bound > NATIVE_FRAME_MAX_BYTES && this.header?.contentSize === undefined && !this.wholeOnly) await this.startStreaming()
         } else if (event.blockEnd && event.bound - this.fedBound >= STREAM_SLICE_BOUND) {
           await this.feed(event.bound)
         }
@@ -152,8 +155,12 @@ export class ZstdStreamDecoder implements StreamDecoder {
   private async startStreaming(): Promise<void> {
     const windowSize = this.header?.windowSize ?? 0
     const useZlib = this.hugeFrames === 'zlib' || (this.hugeFrames === 'auto' && zlibZstdAvailable())
-    // No streaming decoder for this window (fzstd's limit, no zlib zstd): decode it whole after all.
-    if (!useZlib && windowSize > FZSTD_MAX_WINDOW) return
+    // No streaming decoder for this window (fzstd's limit, no zlib zstd): decode it whole after all;
+    // its memory is then its size, but any decoder needs the window (> 32 MiB) anyway.
+    if (!useZlib && windowSize > FZSTD_MAX_WINDOW) {
+      this.wholeOnly = true
+      return
+    }
     await this.jobs.drain(this.deliver)
     this.mode = 'stream'
     this.streamOut = 0

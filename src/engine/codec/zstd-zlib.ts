@@ -8,10 +8,8 @@ import type {Transform} from 'node:stream'
  */
 interface ZlibZstd {
   zstdCompress(data: Buffer, options: object, callback: (error: Error | null, result: Buffer) => void): void
-  zstdCompressSync(data: Buffer, options: object): Buffer
   zstdDecompress(data: Buffer, callback: (error: Error | null, result: Buffer) => void): void
   zstdDecompressSync(data: Buffer): Buffer
-  createZstdCompress(options: object): Transform
   createZstdDecompress(options?: object): Transform
   constants: Record<string, number>
 }
@@ -27,14 +25,15 @@ function required(): ZlibZstd {
   return z as ZlibZstd
 }
 
-function compressOptions(level: number): object {
+/** Pledging the size makes the frame header carry it (as RCC's Go encoder does); the async call omits it otherwise. */
+function compressOptions(level: number, size: number): object {
   const c = required().constants
-  return {params: {[c.ZSTD_c_compressionLevel]: level}}
+  return {params: {[c.ZSTD_c_compressionLevel]: level}, pledgedSrcSize: size}
 }
 
 export function zlibZstdCompress(data: Buffer, level: number): Promise<Buffer> {
   const zz = required()
-  return new Promise((resolve, reject) => zz.zstdCompress(data, compressOptions(level), (e, r) => (e ? reject(e) : resolve(r))))
+  return new Promise((resolve, reject) => zz.zstdCompress(data, compressOptions(level, data.length), (e, r) => (e ? reject(e) : resolve(r))))
 }
 
 /** Decodes exactly one whole frame (see the caveat above). */

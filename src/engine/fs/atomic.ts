@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto'
-import {promises as fsp} from 'node:fs'
+import {createWriteStream, promises as fsp} from 'node:fs'
 import {dirname, basename, join} from 'node:path'
 import type {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
@@ -53,20 +53,26 @@ export async function writeStreamAtomic(path: string, source: Readable | AsyncIt
   const temp = tempPathFor(path)
   let renamed = false
   try {
-    const handle = await fsp.open(temp, 'wx', options.mode ?? 0o644)
-    try {
-      await pipeline(source, handle.createWriteStream({autoClose: false}))
-      if (options.fsync !== false) await handle.sync()
-    } finally {
-      await handle.close()
-    }
-
+    // A path-based stream closes its own descriptor; a FileHandle stream with autoClose off
+    // would keep the handle referenced and make its close() wait forever.
+    await pipeline(source, createWriteStream(temp, {flags: 'wx', mode: options.mode ?? 0o644}))
+    if (options.fsync !== false) await fsyncFile(temp)
     await fsp.rename(temp, path)
     renamed = true
   } catch (error) {
     throw asSpaceError(error, path)
   } finally {
     if (!renamed) await fsp.rm(temp, {force: true})
+  }
+}
+
+/** fsync a file by path. */
+export async function fsyncFile(path: string): Promise<void> {
+  const handle = await fsp.open(path, 'r+')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
   }
 }
 

@@ -46,11 +46,11 @@ const INSTRUCTIONS: readonly [number, readonly number[]][] = [
   [1, [0x5d, J]], // FOR_ITER
   [1, [0x44, 0x00]], // GET_ITER
 ]
-const OP_TABLE: readonly (readonly number[])[] = (() => {
-  const table: (readonly number[])[] = []
+const OP_TABLE: readonly Int16Array[] = (() => {
+  const table: Int16Array[] = []
   const total = INSTRUCTIONS.reduce((sum, [w]) => sum + w, 0)
-  for (const [weight, bytes] of INSTRUCTIONS) for (let i = Math.round((weight / total) * 256); i > 0; i--) table.push(bytes)
-  while (table.length < 256) table.push(INSTRUCTIONS[0][1])
+  for (const [weight, bytes] of INSTRUCTIONS) for (let i = Math.round((weight / total) * 256); i > 0; i--) table.push(Int16Array.from(bytes))
+  while (table.length < 256) table.push(Int16Array.from(INSTRUCTIONS[0][1]))
   return table.slice(0, 256)
 })()
 
@@ -90,7 +90,7 @@ class MarshalWriter {
   private readonly interned = new Map<string, number>()
   private readonly names: string[] = []
   /** Instruction sequences this module repeats (attribute access, call patterns). */
-  private readonly idioms: number[][] = []
+  private readonly idioms: Uint8Array[] = []
 
   constructor(
     private readonly rng: Rng,
@@ -99,16 +99,23 @@ class MarshalWriter {
     const scope = new NameScope()
     for (let i = rng.range(12, 36); i > 0; i--) this.names.push(scope.claim(rng.chance(0.15) ? className(rng) : identifier(rng)))
     for (let i = 0; i < 4; i++) this.names.push(rng.pick(STDLIB_NAMES))
+    const scratch = new Uint8Array(256)
     for (let i = 0; i < 24; i++) {
-      const idiom: number[] = []
-      for (let j = rng.range(2, 6); j > 0; j--) this.instruction(idiom)
-      this.idioms.push(idiom)
+      let length = 0
+      for (let j = rng.range(2, 6); j > 0; j--) length = this.instruction(scratch, length, scratch.length)
+      this.idioms.push(scratch.slice(0, length))
     }
   }
 
-  private instruction(out: number[]): void {
+  /** One instruction with its caches into `out` from `pos` (cut at `end`); returns the new position. */
+  private instruction(out: Uint8Array, pos: number, end: number): number {
     const {rng} = this
-    for (const b of OP_TABLE[rng.next() & 0xff]) out.push(b === A ? pickSkewed(rng, ARGS) : b === J ? pickSkewed(rng, ARGS, 1) * 2 + 2 : b)
+    const op = OP_TABLE[rng.next() & 0xff]
+    for (let i = 0; i < op.length && pos < end; i++) {
+      const b = op[i]
+      out[pos++] = b === A ? SKEWED_ARGS[rng.next() & 0xff] : b === J ? 2 + 2 * ARGS[(rng.next() >>> 0) % ARGS.length] : b
+    }
+    return pos
   }
 
   /** `first`: keep the parts before co_filename small, so the path fits in a small file. */
@@ -146,20 +153,28 @@ class MarshalWriter {
     sink.u32(0) // exception table
   }
 
-  /** About `budget` bytes of bytecode; returns the instruction count. */
+  /** About `budget` bytes of bytecode, written in place; returns the instruction count. */
   private code(budget: number): number {
     const {rng, sink} = this
-    const bytes: number[] = [0x97, 0x00] // RESUME
-    let instructions = 0
-    for (; bytes.length < budget; instructions++) {
-      if (rng.chance(0.93)) this.instruction(bytes)
-      else for (const b of pickSkewed(rng, this.idioms)) bytes.push(b)
-    }
-    bytes.push(0x64, 0x00, 0x53, 0x00)
+    const buf = sink.buf
     sink.u8(BYTES)
     this.refs++
-    sink.u32(bytes.length)
-    sink.bytes(Uint8Array.from(bytes))
+    const lengthAt = sink.pos
+    sink.u32(0)
+    const start = sink.pos
+    const end = Math.min(buf.length, start + budget + 4)
+    let pos = start
+    let instructions = 0
+    for (const b of [0x97, 0x00]) if (pos < end) buf[pos++] = b // RESUME
+    for (; pos < end - 4; instructions++) {
+      if ((rng.next() & 0xff) < IDIOM_SHARE) {
+        const idiom = this.idioms[SKEWED_IDIOMS[rng.next() & 0xff]]
+        for (let i = 0; i < idiom.length && pos < end; i++) buf[pos++] = idiom[i]
+      } else pos = this.instruction(buf, pos, end - 4)
+    }
+    for (const b of [0x64, 0x00, 0x53, 0x00]) if (pos < end) buf[pos++] = b // LOAD_CONST None, RETURN_VALUE
+    if (lengthAt + 4 <= buf.length) buf.writeUInt32LE(pos - start, lengthAt)
+    sink.pos = pos
     return instructions
   }
 
@@ -209,20 +224,40 @@ class MarshalWriter {
     this.sink.u32(index)
   }
 
-  /** 3.11 location table: an entry header byte, then short varints. */
+  /** 3.11 location table: an entry header byte, then short varints, written in place. */
   private lineTable(instructions: number): void {
     const {rng, sink} = this
-    const bytes: number[] = [0x80, 0x00]
-    for (let i = 0; i < instructions; i++) {
-      bytes.push(pickSkewed(rng, LOCATION_HEADS, 2))
-      for (let j = rng.range(0, 2); j > 0; j--) bytes.push(pickSkewed(rng, LOCATION_ARGS, 3))
-    }
+    const buf = sink.buf
     sink.u8(0x73)
-    sink.u32(bytes.length)
-    sink.bytes(Uint8Array.from(bytes))
+    const lengthAt = sink.pos
+    sink.u32(0)
+    const start = sink.pos
+    let pos = start
+    for (let i = 0; i <= instructions && pos < buf.length; i++) {
+      const r = rng.next()
+      buf[pos++] = LOCATION_HEADS[SKEWED_HEADS[r & 0xff]]
+      for (let j = (r >>> 8) % 3; j > 0 && pos < buf.length; j--) buf[pos++] = LOCATION_ARGS[SKEWED_LOCATION_ARGS[(r >>> (10 + 8 * j)) & 0xff]]
+    }
+    if (lengthAt + 4 <= buf.length) buf.writeUInt32LE(pos - start, lengthAt)
+    sink.pos = pos
   }
 }
 
+/** 256-entry lookup tables giving an index in [0, n) skewed towards 0 (u^k), one byte per draw. */
+function skewTable(n: number, k: number): Uint8Array {
+  return Uint8Array.from({length: 256}, (_, i) => {
+    let u = 1
+    for (let j = 0; j < k; j++) u *= (i + 0.5) / 256 // not **: Math.pow is not exact everywhere
+    return Math.floor(u * n)
+  })
+}
+
+/** Out of 256: how often a code object repeats one of its module's idioms. */
+const IDIOM_SHARE = 18
+const SKEWED_IDIOMS = skewTable(24, 1)
 const ARGS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 24, 28, 32]
 const LOCATION_HEADS = [0x80, 0xd8, 0x88, 0xf0, 0xe0, 0x90, 0xa0, 0xf8, 0xd0, 0x98, 0xe8, 0xb0, 0x81, 0xd9]
 const LOCATION_ARGS = [0x00, 0x01, 0x02, 0x04, 0x08, 0x0d, 0x11, 0x19, 0x21, 0x27, 0x35, 0x88, 0x98, 0xa0, 0xd1, 0xd4, 0xd8, 0xf0]
+const SKEWED_ARGS = Uint8Array.from(skewTable(ARGS.length, 2), (i) => ARGS[i])
+const SKEWED_HEADS = skewTable(LOCATION_HEADS.length, 2)
+const SKEWED_LOCATION_ARGS = skewTable(LOCATION_ARGS.length, 3)

@@ -80,8 +80,8 @@ function table(ctx: RenderContext): Buffer {
     sink.u16(rng.int(64))
     sink.u16(rng.int(4))
     level += rng.int(17) - 8
-    const f = new Float32Array([level / 16])
-    sink.bytes(new Uint8Array(f.buffer))
+    if (sink.room >= 4) sink.buf.writeFloatLE(level / 16, sink.pos)
+    sink.zeros(4)
   }
   return sink.buf
 }

@@ -88,7 +88,7 @@ function gnuHash(sink: ByteSink, rng: Rng, symbols: number): void {
   sink.u32(1)
   sink.u32(2)
   sink.u32(26)
-  for (let i = 0; i < Math.max(2, buckets / 8); i++) sink.u64(rng.next() * 2048 + (rng.next() & 2047)) // bloom
+  for (let i = 0; i < Math.max(2, buckets / 8); i++) sink.u64((rng.next() >>> 0) * 2048 + (rng.next() & 2047)) // bloom
   let chain = 1
   for (let i = 0; i < buckets; i++) sink.u32((chain += rng.int(5)))
   for (let i = 0; i < symbols; i++) sink.u32(rng.next() & ~1)

@@ -25,26 +25,13 @@ const TEMPLATES: readonly (readonly number[])[] = [
   [0xf2, 0x0f, 0x10, 0x45, DISP], [0x66, 0x0f, 0xef, 0xc0], [0xf2, 0x0f, 0x59, 0xc1], [0x48, 0x8b, 0x04, 0xc5, RAND, RAND, 0x00, 0x00],
   [0x5b], [0x5d], [0x41, 0x5c], [0x41, 0x5d], [0x53], [0x55], [0x41, 0x54], [0x41, 0x55], [0xc9],
 ]
-const PROLOGUE = [0xf3, 0x0f, 0x1e, 0xfa, 0x55, 0x48, 0x89, 0xe5, 0x41, 0x54, 0x53, 0x48, 0x83, 0xec]
-const EPILOGUE = [0x48, 0x83, 0xc4, 0x10, 0x5b, 0x41, 0x5c, 0x5d, 0xc3]
+const TABLE: readonly Int16Array[] = TEMPLATES.map((t) => Int16Array.from(t))
+const PROLOGUE = Uint8Array.from([0xf3, 0x0f, 0x1e, 0xfa, 0x55, 0x48, 0x89, 0xe5, 0x41, 0x54, 0x53, 0x48, 0x83, 0xec])
+const EPILOGUE = Uint8Array.from([0x48, 0x83, 0xc4, 0x10, 0x5b, 0x41, 0x5c, 0x5d, 0xc3])
+const NOPS = Uint8Array.from([0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0f, 0x1f, 0x44, 0x00, 0x00, 0x90])
+
 /** Out of 256: how often a function body reuses one of the object's idioms. */
 const IDIOM_SHARE = 24
-
-function instruction(rng: Rng, put: (byte: number) => void): void {
-  const template = TEMPLATES[rng.next() % TEMPLATES.length]
-  const r = rng.next()
-  const back = r & 1 ? 0xff : 0x00
-  for (let i = 0; i < template.length; i++) {
-    const b = template[i]
-    if (b >= 0) put(b)
-    else if (b === RAND) put(rng.next() & 0xff)
-    else if (b === DISP) put(back ? 0x100 - 8 * (1 + ((r >>> 3) & 15)) : 8 * ((r >>> 3) & 15))
-    else if (b === REL_HI) put(back)
-    else put((r >>> 12) & 0x1f)
-  }
-}
-
-const NOPS = [0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0f, 0x1f, 0x44, 0x00, 0x00, 0x90]
 
 /**
  * Fill `buf[start, end)` with functions: prologue, body, epilogue, nop padding to 16 bytes. Bodies
@@ -52,27 +39,45 @@ const NOPS = [0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0f, 
  * argument checks), which is where most of real code's redundancy comes from.
  */
 export function fillCode(rng: Rng, buf: Uint8Array, start: number, end: number): void {
-  let pos = start
-  const put = (byte: number): void => {
-    if (pos < end) buf[pos++] = byte
-  }
+  const scratch = new Uint8Array(128)
   const idioms: Uint8Array[] = []
   for (let i = 0; i < 32; i++) {
-    const idiom: number[] = []
-    for (let n = 3 + (rng.next() % 6); n > 0; n--) instruction(rng, (b) => idiom.push(b))
-    idioms.push(Uint8Array.from(idiom))
+    let length = 0
+    for (let n = 3 + ((rng.next() >>> 0) % 6); n > 0; n--) length = instruction(rng, scratch, length, scratch.length)
+    idioms.push(scratch.slice(0, length))
   }
+  let pos = start
   while (pos < end) {
-    for (const b of PROLOGUE) put(b)
-    put(0x08 * (1 + (rng.next() & 7)))
-    for (let n = 8 + (rng.next() % 120); n > 0 && pos < end; n--) {
-      if ((rng.next() & 0xff) < IDIOM_SHARE) {
-        const idiom = idioms[(rng.next() & 31) & (rng.next() & 31)]
-        for (let i = 0; i < idiom.length; i++) put(idiom[i])
-      } else instruction(rng, put)
+    pos = copy(PROLOGUE, buf, pos, end)
+    if (pos < end) buf[pos++] = 0x08 * (1 + (rng.next() & 7))
+    for (let n = 8 + ((rng.next() >>> 0) % 120); n > 0 && pos < end; n--) {
+      if ((rng.next() & 0xff) < IDIOM_SHARE) pos = copy(idioms[(rng.next() & 31) & (rng.next() & 31)], buf, pos, end)
+      else pos = instruction(rng, buf, pos, end)
     }
-    for (const b of EPILOGUE) put(b)
+    pos = copy(EPILOGUE, buf, pos, end)
     const pad = (16 - ((pos - start) & 15)) & 15
-    for (let i = NOPS.length - pad; i < NOPS.length; i++) put(NOPS[i])
+    pos = copy(NOPS.subarray(NOPS.length - pad), buf, pos, end)
   }
+}
+
+function copy(bytes: Uint8Array, buf: Uint8Array, pos: number, end: number): number {
+  const n = Math.min(bytes.length, end - pos)
+  if (n > 0) buf.set(n === bytes.length ? bytes : bytes.subarray(0, n), pos)
+  return pos + Math.max(0, n)
+}
+
+/** One instruction into `buf` from `pos` (cut at `end`); returns the new position. */
+function instruction(rng: Rng, buf: Uint8Array, pos: number, end: number): number {
+  const template = TABLE[(rng.next() >>> 0) % TABLE.length]
+  const r = rng.next()
+  const back = r & 1 ? 0xff : 0x00
+  for (let i = 0; i < template.length && pos < end; i++) {
+    const b = template[i]
+    if (b >= 0) buf[pos++] = b
+    else if (b === RAND) buf[pos++] = rng.next() & 0xff
+    else if (b === DISP) buf[pos++] = back ? 0x100 - 8 * (1 + ((r >>> 3) & 15)) : 8 * ((r >>> 3) & 15)
+    else if (b === REL_HI) buf[pos++] = back
+    else buf[pos++] = (r >>> 12) & 0x1f
+  }
+  return pos
 }

@@ -28,7 +28,7 @@ class PythonWriter {
     private readonly rng: Rng,
     readonly sink: TextSink,
   ) {
-    for (let i = rng.range(10, 24); i > 0; i--) this.names.push(identifier(rng))
+    for (let i = rng.range(8, 20); i > 0; i--) this.names.push(identifier(rng))
     for (let i = rng.range(4, 12); i > 0; i--) this.attrs.push(identifier(rng))
     for (let i = rng.range(2, 7); i > 0; i--) this.classes.push(className(rng))
     for (let i = rng.range(5, 12); i > 0; i--) this.functions.push(identifier(rng))
