@@ -77,6 +77,10 @@ export interface VariantResult {
   status: VariantStatus
   reason?: string // why unsupported or failed
   samples: number[] // seconds per restore, in run order
+  // Optional (added for the gate; absent in older files): process CPU seconds (user + system,
+  // all threads) of each restore, same order as samples. Preemption on a busy machine does not
+  // count, so ratios of CPU times stay steady where wall-clock ratios swing.
+  cpuSamples?: number[]
   stats: Stats | null // null unless status is ok
   ratioToGzip: Ratio | null // time / gzip time: < 1 is faster than gzip
   ratioToFloor: Ratio | null // time / floor time: >= 1 in practice

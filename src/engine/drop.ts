@@ -1,28 +1,26 @@
-import {constants, createReadStream, createWriteStream, promises as fsp} from 'node:fs'
-import type {FileHandle} from 'node:fs/promises'
+import {promises as fsp} from 'node:fs'
 import {basename, dirname, join, resolve} from 'node:path'
-import {Transform} from 'node:stream'
-import {pipeline} from 'node:stream/promises'
 
 import pMap from 'p-map'
 
 import {loadCatalog} from './catalog.js'
-import {STREAM_THRESHOLD_BYTES, createDecompressStream, decompressBuffer, detectFormat} from './codec/index.js'
+import {STREAM_THRESHOLD_BYTES} from './codec/index.js'
 import type {GzipBackend} from './codec/index.js'
-import {createDigester, digestBuffer} from './digest.js'
 import {HoloError} from './errors.js'
 import {writeFileAtomic} from './fs/atomic.js'
 import {defaultJobs} from './jobs.js'
 import {libraryFilePath, libraryLayout} from './library.js'
 import {posixPermFromGo} from './mode.js'
-import {applyRelocations} from './relocate.js'
+import {runOnWorkers} from './restore/pool.js'
+import {restoreLargeFile} from './restore/restore-large.js'
+import {addStats, emptyStats} from './restore/types.js'
+import type {RestoreSettings, RestoreTask} from './restore/types.js'
 import {assertSafeName} from './safe-path.js'
 import {probeStrategy} from './strategy.js'
 import type {AppliedStrategy, Strategy, StrategyProbe} from './strategy.js'
-import type {Catalog, CatalogDir, CatalogFile, DigestAlgorithm, ProgressCallback, StoredFormat, ZstdBackend} from './types.js'
+import type {Catalog, CatalogDir, CatalogFile, ProgressCallback, StoredFormat, ZstdBackend} from './types.js'
 
-/** RCC sets every restored file's times to this instant (htfs/functions.go). */
-export const RESTORED_MTIME = 1_610_000_000
+export {RESTORED_MTIME} from './restore/types.js'
 
 export interface DropOptions {
   /** Path of the catalog to restore. */
@@ -96,21 +94,58 @@ export async function drop(options: DropOptions): Promise<DropResult> {
   const removed = await makeDirs(plan, fresh)
   const sample = plan.files.find((f) => f.file.rewrite.length === 0)
   const probe = await probeStrategy(options.strategy ?? 'auto', sample && libraryFilePath(root, sample.file.digest), target, libraryLayout(root).libraryDir)
-  const restorer = new FileRestorer({root, verify, probe, fresh, relocation, zstdBackend: options.zstdBackend, gzipBackend: options.gzipBackend})
+  const settings: RestoreSettings = {
+    verify,
+    eligible: probe.eligible,
+    fresh,
+    relocationTo: relocation.to,
+    umask: process.umask(),
+    zstdBackend: options.zstdBackend,
+    gzipBackend: options.gzipBackend,
+  }
+  const tasks = plan.files.map((fp): RestoreTask => ({
+    path: fp.path,
+    rel: fp.rel,
+    source: libraryFilePath(root, fp.file.digest),
+    size: fp.file.size,
+    perm: posixPermFromGo(fp.file.mode),
+    digest: fp.file.digest,
+    rewrite: fp.file.rewrite,
+    unchanged: previous.get(fp.rel) === fp.file.digest,
+  }))
 
   const total = plan.files.length + plan.links.length
-  let done = 0
-  const tick = () => options.onProgress?.({phase: 'drop', done: ++done, total, bytes: restorer.bytes})
-  await pMap(
-    plan.files,
-    async (fp) => {
-      await (isUnchanged(fp, previous.get(fp.rel)) ? restorer.skip(fp) : restorer.restore(fp))
-      tick()
-    },
-    {concurrency: options.jobs ?? defaultJobs()},
-  )
+  let small = 0
+  let large = 0
+  const tick = () => options.onProgress?.({phase: 'drop', done: small + large, total})
+  const stats = emptyStats()
+  // Small files go to worker threads; big ones stream here, in bounded memory, meanwhile.
+  const [smallStats] = await Promise.all([
+    runOnWorkers(
+      tasks.filter((t) => t.size <= STREAM_THRESHOLD_BYTES),
+      settings,
+      {
+        workers: options.jobs ?? defaultJobs(),
+        onBatch: (done) => {
+          small = done
+          tick()
+        },
+      },
+    ),
+    pMap(
+      tasks.filter((t) => t.size > STREAM_THRESHOLD_BYTES),
+      async (task) => {
+        await (task.unchanged && (await unchangedOnDisk(task)) ? stats.skipped++ : restoreLargeFile(task, settings, stats))
+        large++
+        tick()
+      },
+      {concurrency: 2},
+    ),
+  ])
+  addStats(stats, smallStats)
   for (const link of plan.links) {
     await restoreSymlink(link, fresh)
+    large++
     tick()
   }
 
@@ -124,14 +159,14 @@ export async function drop(options: DropOptions): Promise<DropResult> {
     files: plan.files.length,
     dirs: plan.dirs.length,
     symlinks: plan.links.length,
-    written: restorer.written,
-    skipped: restorer.skipped,
+    written: stats.written,
+    skipped: stats.skipped,
     removed,
-    rewritten: restorer.rewritten,
-    bytes: restorer.bytes,
+    rewritten: stats.rewritten,
+    bytes: stats.bytes,
     verify,
-    strategy: {...probe, counts: restorer.counts},
-    formats: restorer.formats,
+    strategy: {...probe, counts: stats.counts},
+    formats: stats.formats,
     seconds: (performance.now() - started) / 1000,
   }
 }
@@ -256,189 +291,6 @@ async function makeDirs(plan: Plan, fresh: boolean): Promise<number> {
   return removed
 }
 
-function isUnchanged(fp: FilePlan, previousDigest: string | undefined): boolean {
-  return previousDigest !== undefined && previousDigest === fp.file.digest
-}
-
-function algorithmOf(digest: string): DigestAlgorithm {
-  return digest.length === 64 ? 'sha256' : 'siphash128'
-}
-
-interface RestorerOptions {
-  root: string
-  verify: boolean
-  probe: StrategyProbe
-  fresh: boolean
-  relocation: Relocation
-  zstdBackend?: ZstdBackend | 'auto'
-  gzipBackend?: GzipBackend
-}
-
-/** Restores one file at a time; counts what it did. */
-class FileRestorer {
-  written = 0
-  skipped = 0
-  rewritten = 0
-  bytes = 0
-  readonly counts: Record<AppliedStrategy, number> = {copy: 0, reflink: 0, hardlink: 0}
-  readonly formats: Record<StoredFormat, number> = {gzip: 0, zstd: 0, raw: 0}
-  private readonly umask = process.umask()
-
-  constructor(private readonly options: RestorerOptions) {}
-
-  /** RCC keeps a file whose previous record has the same digest and whose name, size and mode match. */
-  async skip(fp: FilePlan): Promise<void> {
-    const stats = await fsp.lstat(fp.path).catch(() => null)
-    if (stats?.isFile() && stats.size === fp.file.size && (stats.mode & 0o7777) === posixPermFromGo(fp.file.mode)) {
-      this.skipped++
-      return
-    }
-
-    await this.restore(fp)
-  }
-
-  async restore(fp: FilePlan): Promise<void> {
-    const source = this.libraryPath(fp)
-    if (fp.file.size > STREAM_THRESHOLD_BYTES) return this.restoreLarge(fp, source)
-    const linkable = this.options.probe.eligible !== 'copy' && fp.file.rewrite.length === 0
-    let stored: Buffer
-    if (linkable && !this.options.verify) {
-      // Trusted: only the magic bytes are read, to be sure the file is stored raw.
-      if ((await readHead(source, fp)) === 'raw') return this.link(fp, source)
-      stored = await readLibraryFile(source, fp)
-    } else {
-      stored = await readLibraryFile(source, fp)
-    }
-
-    const format = detectFormat(stored)
-    this.formats[format]++
-    const content = format === 'raw' ? stored : await decompressBuffer(stored, {path: source, expectedSize: fp.file.size, zstdBackend: this.options.zstdBackend, gzipBackend: this.options.gzipBackend})
-    checkSize(content.length, fp, source)
-    if (this.options.verify) checkDigest(digestBuffer(algorithmOf(fp.file.digest), content), fp, source)
-    if (linkable && format === 'raw') return this.link(fp, source)
-    if (fp.file.rewrite.length > 0) {
-      applyRelocations(content, fp.file.rewrite, this.options.relocation.to, source)
-      this.rewritten++
-    }
-
-    await this.writeContent(fp, content)
-    this.counts.copy++
-    this.bytes += content.length
-  }
-
-  /** Big files stream through a bounded buffer; relocations are patched in place afterwards. */
-  private async restoreLarge(fp: FilePlan, source: string): Promise<void> {
-    const digester = this.options.verify ? createDigester(algorithmOf(fp.file.digest)) : undefined
-    let size = 0
-    let format: StoredFormat | undefined
-    const tap = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        digester?.update(chunk)
-        size += chunk.length
-        callback(null, chunk)
-      },
-    })
-    const to = this.options.relocation.to
-    await this.place(fp, async (part) => {
-      const input = createReadStream(source, {highWaterMark: 1 << 20})
-      input.once('data', (chunk) => {
-        format = detectFormat(chunk as Buffer)
-      })
-      try {
-        const decompress = createDecompressStream({path: source, zstdBackend: this.options.zstdBackend, gzipBackend: this.options.gzipBackend})
-        await pipeline(input, decompress, tap, createWriteStream(part, {flags: 'wx', mode: posixPermFromGo(fp.file.mode)}))
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missing(source, fp)
-        throw error
-      }
-
-      checkSize(size, fp, source)
-      if (digester) checkDigest(digester.digest(), fp, source)
-      const handle = await fsp.open(part, 'r+')
-      try {
-        for (const offset of fp.file.rewrite) {
-          if (offset + to.length > size) throw new HoloError('ERELOCATE', `Relocation at offset ${offset} runs past the end of ${source} (${size} bytes)`, {path: source})
-          await handle.write(to, 0, to.length, offset)
-        }
-      } finally {
-        await handle.close()
-      }
-    })
-    if (format) this.formats[format]++
-    if (fp.file.rewrite.length > 0) this.rewritten++
-    this.counts.copy++
-    this.bytes += size
-  }
-
-  /** Clone or hard-link an uncompressed library file, as the probe decided. */
-  private async link(fp: FilePlan, source: string): Promise<void> {
-    const how = this.options.probe.eligible
-    const perm = posixPermFromGo(fp.file.mode)
-    if (how === 'hardlink') {
-      // A hard link shares the library file's inode: its mode must already be right, or it is copied.
-      const stats = await fsp.stat(source)
-      if ((stats.mode & 0o7777) !== perm) {
-        await this.writeContent(fp, await fsp.readFile(source))
-        this.counts.copy++
-        this.bytes += fp.file.size
-        return
-      }
-    }
-
-    const part = this.options.fresh ? fp.path : `${fp.path}.part`
-    if (!this.options.fresh) await fsp.rm(part, {force: true})
-    await (how === 'hardlink' ? fsp.link(source, part) : fsp.copyFile(source, part, constants.COPYFILE_FICLONE_FORCE))
-    if (how === 'reflink') {
-      await fsp.chmod(part, perm)
-      await fsp.utimes(part, RESTORED_MTIME, RESTORED_MTIME)
-    }
-
-    if (part !== fp.path) await fsp.rename(part, fp.path)
-    this.formats.raw++
-    this.counts[how]++
-    this.bytes += fp.file.size
-  }
-
-  /** Write a small restored file from memory. */
-  private async writeContent(fp: FilePlan, content: Buffer): Promise<void> {
-    await this.place(fp, async (part) => {
-      const handle = await fsp.open(part, 'wx', posixPermFromGo(fp.file.mode))
-      try {
-        await handle.writeFile(content)
-      } finally {
-        await handle.close()
-      }
-    })
-  }
-
-  /**
-   * Put a restored file in place with its mode and RCC's fixed times. Into a fresh target it is
-   * written in place (nothing is replaced; the missing .meta makes the next restore redo it
-   * after a crash); otherwise through `<name>.part` and a rename, so a reader never sees a torn
-   * file. `write` creates the file at the path it is given.
-   */
-  private async place(fp: FilePlan, write: (part: string) => Promise<void>): Promise<void> {
-    const perm = posixPermFromGo(fp.file.mode)
-    const part = this.options.fresh ? fp.path : `${fp.path}.part`
-    if (!this.options.fresh) await fsp.rm(part, {force: true})
-    try {
-      await write(part)
-      if ((perm & this.umask) !== 0 || perm > 0o777) await fsp.chmod(part, perm)
-      await fsp.utimes(part, RESTORED_MTIME, RESTORED_MTIME)
-    } catch (error) {
-      await fsp.rm(part, {force: true})
-      throw error
-    }
-
-    if (part !== fp.path) await fsp.rename(part, fp.path)
-    this.written++
-  }
-
-  private libraryPath(fp: FilePlan): string {
-    return libraryFilePath(this.options.root, fp.file.digest)
-  }
-}
-
 async function restoreSymlink(link: FilePlan, fresh: boolean): Promise<void> {
   const target = link.file.symlink as string
   if (!fresh) {
@@ -450,46 +302,8 @@ async function restoreSymlink(link: FilePlan, fresh: boolean): Promise<void> {
   await fsp.symlink(target, link.path)
 }
 
-async function readLibraryFile(source: string, fp: FilePlan): Promise<Buffer> {
-  try {
-    return await fsp.readFile(source)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missing(source, fp)
-    throw error
-  }
-}
-
-async function readHead(source: string, fp: FilePlan): Promise<StoredFormat> {
-  let handle: FileHandle
-  try {
-    handle = await fsp.open(source, 'r')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missing(source, fp)
-    throw error
-  }
-
-  try {
-    const head = Buffer.alloc(4)
-    const {bytesRead} = await handle.read(head, 0, 4, 0)
-    return detectFormat(head.subarray(0, bytesRead))
-  } finally {
-    await handle.close()
-  }
-}
-
-function missing(source: string, fp: FilePlan): HoloError {
-  return new HoloError('EMISSING', `Hololib is missing ${source}, needed for ${fp.rel}`, {path: source})
-}
-
-function checkSize(actual: number, fp: FilePlan, source: string): void {
-  if (actual !== fp.file.size) {
-    throw new HoloError('ECORRUPT', `Corrupted hololib file ${source}: ${fp.rel} should be ${fp.file.size} bytes, it holds ${actual}`, {path: source})
-  }
-}
-
-/** RCC's message, with the file named. */
-function checkDigest(actual: string, fp: FilePlan, source: string): void {
-  if (actual !== fp.file.digest) {
-    throw new HoloError('EINTEGRITY', `Corrupted hololib, expected ${fp.file.digest}, actual ${actual} (${source}, for ${fp.rel})`, {path: source, data: {expected: fp.file.digest, actual}})
-  }
+/** The same test as a worker makes, for big files restored here. */
+async function unchangedOnDisk(task: RestoreTask): Promise<boolean> {
+  const stats = await fsp.lstat(task.path).catch(() => null)
+  return Boolean(stats?.isFile() && stats.size === task.size && (stats.mode & 0o7777) === task.perm)
 }

@@ -12,6 +12,7 @@ import {
   GATE_METRICS,
   TIMING_METRICS,
   VERDICTS,
+  type Clock,
   type GateMetric,
   type GateReport,
   type GateRow,
@@ -34,6 +35,8 @@ export interface CompareOptions {
   confidence?: number
   /** Quantile of restore times the timing ratios compare (default 0.1; 0.5 = ratio of medians). */
   quantile?: number
+  /** Restore times to compare: `cpu`, `wall`, or `auto` (default: cpu when recorded, else wall). */
+  clock?: string
   resamples?: number
   seed?: number
   /** Allowed relative drift of stored bytes and compression ratio (default 0.01). */
@@ -80,6 +83,8 @@ function resolveSettings(options: CompareOptions): GateSettings {
   const resamples = options.resamples ?? 2000
   const bytesTolerance = options.bytesTolerance ?? 0.01
   const quantile = options.quantile ?? 0.1
+  const clock = options.clock ?? 'auto'
+  if (clock !== 'auto' && clock !== 'wall' && clock !== 'cpu') throw usage(`clock must be auto, wall or cpu, got ${clock}`)
   if (!(Number.isFinite(threshold) && threshold > 0)) throw usage(`threshold must be a positive fraction, got ${threshold}`)
   if (!(warnThreshold >= 0 && warnThreshold <= threshold)) throw usage(`warn threshold must be between 0 and the threshold (${threshold}), got ${warnThreshold}`)
   if (!(confidence > 0 && confidence < 1)) throw usage(`confidence must be between 0 and 1, got ${confidence}`)
@@ -89,7 +94,7 @@ function resolveSettings(options: CompareOptions): GateSettings {
   const unknown = (options.metrics ?? []).filter((metric) => !(GATE_METRICS as readonly string[]).includes(metric))
   if (unknown.length > 0) throw usage(`unknown metric ${unknown.join(', ')}; known: ${GATE_METRICS.join(', ')}`)
   const metrics = options.metrics?.length ? GATE_METRICS.filter((metric) => options.metrics!.includes(metric)) : [...GATE_METRICS]
-  return {threshold, quantile, warnThreshold, confidence, resamples, seed: options.seed ?? 1, bytesTolerance, metrics}
+  return {threshold, quantile, clock, warnThreshold, confidence, resamples, seed: options.seed ?? 1, bytesTolerance, metrics}
 }
 
 function timingRows(base: ScenarioResult, other: ScenarioResult, settings: GateSettings, wanted: Set<GateMetric>): GateRow[] {
@@ -111,12 +116,19 @@ function timingRows(base: ScenarioResult, other: ScenarioResult, settings: GateS
         rows.push({...row, baseline: null, current: null, change: null, interval: null, verdict: 'skip', reason: why})
         continue
       }
+      const series = [pairs.baseline.variant!, pairs.baseline.reference!, pairs.current.variant!, pairs.current.reference!]
+      const clock = chooseClock(settings.clock, series)
+      if (!clock) {
+        rows.push({...row, baseline: null, current: null, change: null, interval: null, verdict: 'skip', reason: 'no CPU times recorded (--clock cpu)'})
+        continue
+      }
+      const times = series.map((result) => (clock === 'cpu' ? result.cpuSamples! : result.samples))
       const result = ratioChange(
-        {variant: pairs.baseline.variant!.samples, reference: pairs.baseline.reference!.samples},
-        {variant: pairs.current.variant!.samples, reference: pairs.current.reference!.samples},
+        {variant: times[0], reference: times[1]},
+        {variant: times[2], reference: times[3]},
         {resamples: settings.resamples, confidence: settings.confidence, quantile: settings.quantile, seed: hashSeed(settings.seed, base.scenario, variant, metric)},
       )
-      rows.push({...row, ...result, verdict: judgeTiming(result.change, result.interval, settings)})
+      rows.push({...row, clock, ...result, verdict: judgeTiming(result.change, result.interval, settings)})
     }
   }
   return rows
@@ -128,6 +140,16 @@ function skipReason(row: VariantResult | undefined, role: string, variant: strin
   if (row.status !== 'ok') return `${what} ${row.status} in ${role}${row.reason ? `: ${row.reason}` : ''}`
   if (row.samples.length === 0 || row.samples.some((value) => !(value > 0))) return `${what} has no usable samples in ${role}`
   return undefined
+}
+
+/** CPU times only when every series has a usable set: a ratio must not mix clocks. */
+function chooseClock(choice: GateSettings['clock'], series: VariantResult[]): Clock | undefined {
+  const usable = series.every(
+    (result) => Array.isArray(result.cpuSamples) && result.cpuSamples.length === result.samples.length && result.cpuSamples.every((value) => value > 0 && Number.isFinite(value)),
+  )
+  if (choice === 'wall') return 'wall'
+  if (choice === 'cpu') return usable ? 'cpu' : undefined
+  return usable ? 'cpu' : 'wall'
 }
 
 function libraryRows(base: ScenarioResult, other: ScenarioResult, settings: GateSettings, wanted: Set<GateMetric>): GateRow[] {

@@ -52,7 +52,8 @@ function sourceDifference(base: ScenarioResult, other: ScenarioResult): string |
 
 /** `sha256:0123456789abcdef…` → `sha256:01234567`: enough to tell two digests apart. */
 function short(digest: string): string {
-  return digest.replace(/^(\w+:)?(.{8}).+$/, '$1$2')
+  const colon = digest.indexOf(':')
+  return digest.slice(0, colon + 1 + 8)
 }
 
 function mismatch(message: string): HoloError {

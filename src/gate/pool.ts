@@ -22,6 +22,9 @@ export function poolResults(runs: readonly ResultsFile[]): ResultsFile {
           continue
         }
         row.samples.push(...match.samples)
+        // CPU times stay only while every pooled run has them, so they keep matching samples.
+        if (row.cpuSamples && match.cpuSamples) row.cpuSamples.push(...match.cpuSamples)
+        else delete row.cpuSamples
       }
     }
     const gzip = ok(scenario.rows, 'gzip')

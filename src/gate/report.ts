@@ -11,6 +11,9 @@ export type FixedMetric = (typeof FIXED_METRICS)[number]
 export type GateMetric = (typeof GATE_METRICS)[number]
 
 export type Verdict = 'pass' | 'warn' | 'fail' | 'improved' | 'skip'
+/** Which restore times timing rows compare: wall-clock samples or CPU-time cpuSamples. */
+export type Clock = 'wall' | 'cpu'
+export type ClockChoice = Clock | 'auto'
 export type OverallVerdict = 'pass' | 'warn' | 'fail'
 export const VERDICTS: readonly Verdict[] = ['fail', 'warn', 'pass', 'improved', 'skip']
 
@@ -19,6 +22,8 @@ export interface GateRow {
   /** A variant for timing metrics, a codec for library metrics, `tree` for tree facts. */
   variant: string
   metric: GateMetric
+  /** The clock a timing row compared (absent on deterministic rows). */
+  clock?: Clock
   baseline: number | null
   current: number | null
   /** current / baseline − 1; for timing ratios > 0 means slower. */
@@ -41,6 +46,8 @@ export interface GateSettings {
   threshold: number
   /** Quantile of restore times the timing ratios compare (0.1 by default; 0.5 = medians). */
   quantile: number
+  /** auto: CPU times where both runs recorded them for all four series, else wall-clock. */
+  clock: ClockChoice
   warnThreshold: number
   confidence: number
   resamples: number

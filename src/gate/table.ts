@@ -16,6 +16,7 @@ export function gateColumns(settings: GateSettings): GateColumn[] {
     {header: 'Scenario', align: 'left', cell: (row) => row.scenario},
     {header: 'Variant', align: 'left', cell: (row) => row.variant},
     {header: 'Metric', align: 'left', cell: (row) => row.metric},
+    {header: 'Clock', align: 'left', cell: (row) => row.clock ?? ''},
     {header: 'Baseline', align: 'right', cell: (row) => formatValue(row.metric, row.baseline)},
     {header: 'Current', align: 'right', cell: (row) => formatValue(row.metric, row.current)},
     {header: 'Change', align: 'right', cell: (row) => (row.change === null ? '-' : formatChange(row.change))},
@@ -81,7 +82,8 @@ export function rulesLine(settings: GateSettings): string {
   const warn = formatChange(settings.warnThreshold)
   const statistic = settings.quantile === 0.5 ? 'median' : `p${Math.round(settings.quantile * 100)}`
   return (
-    `Timing rows compare in-run ratios of the ${statistic} restore time (variant/gzip, variant/floor). ` +
+    `Timing rows compare in-run ratios of the ${statistic} restore time (variant/gzip, variant/floor; ` +
+    `Clock: cpu = process CPU time, wall = elapsed). ` +
     `fail: the whole ${confidence} bootstrap interval of the change is above ${fail}; ` +
     `warn: the interval is above ${warn}, or the change is above ${fail} but not significant; improved: the interval is below ${formatChange(-settings.warnThreshold)}. ` +
     `Files and raw bytes must match exactly; stored bytes and compression ratio within ${formatChange(settings.bytesTolerance).replace('+', '')}.`

@@ -10,9 +10,9 @@ export function pickSkewed<T>(rng: Rng, items: readonly T[], skew = 2): T {
 
 /** A snake_case identifier of one to three code words, e.g. `parse_header`. */
 export function identifier(rng: Rng): string {
-  const parts = [pickSkewed(rng, CODE_WORDS)]
-  if (rng.chance(0.55)) parts.push(pickSkewed(rng, CODE_WORDS))
-  if (rng.chance(0.12)) parts.push(pickSkewed(rng, CODE_WORDS))
+  const parts = [pickSkewed(rng, CODE_WORDS, 3)]
+  if (rng.chance(0.55)) parts.push(pickSkewed(rng, CODE_WORDS, 3))
+  if (rng.chance(0.12)) parts.push(pickSkewed(rng, CODE_WORDS, 3))
   return parts.join('_')
 }
 

@@ -253,7 +253,7 @@ function skewTable(n: number, k: number): Uint8Array {
 }
 
 /** Out of 256: how often a code object repeats one of its module's idioms. */
-const IDIOM_SHARE = 18
+const IDIOM_SHARE = 32
 const SKEWED_IDIOMS = skewTable(24, 1)
 const ARGS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 24, 28, 32]
 const LOCATION_HEADS = [0x80, 0xd8, 0x88, 0xf0, 0xe0, 0x90, 0xa0, 0xf8, 0xd0, 0x98, 0xe8, 0xb0, 0x81, 0xd9]

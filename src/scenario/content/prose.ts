@@ -7,7 +7,7 @@ export function sentence(rng: Rng, min = 5, max = 16): string {
   const n = rng.range(min, max)
   const out: string[] = []
   for (let i = 0; i < n; i++) {
-    out.push(rng.chance(0.08) ? `\`\`${pickSkewed(rng, CODE_WORDS)}\`\`` : pickSkewed(rng, ENGLISH, 4))
+    out.push(rng.chance(0.08) ? `\`\`${pickSkewed(rng, CODE_WORDS)}\`\`` : pickSkewed(rng, ENGLISH, 5))
     if (i > 2 && i < n - 2 && rng.chance(0.07)) out[out.length - 1] += ','
   }
   const text = out.join(' ')

@@ -5,6 +5,8 @@ import type {RenderContext} from './context.js'
 import {paragraph, sentence} from './prose.js'
 import {TextSink} from './sink.js'
 
+/** Share of statements that repeat a recent line verbatim. */
+const REPEAT_SHARE = 0.1
 const INDENT = ['', '    ', '        ', '            ', '                ', '                    ']
 
 /**
@@ -23,12 +25,16 @@ class PythonWriter {
   private readonly attrs: string[] = []
   private readonly classes: string[] = []
   private readonly functions: string[] = []
+  private readonly chatty: number
+  private readonly recent: string[] = []
 
   constructor(
     private readonly rng: Rng,
     readonly sink: TextSink,
   ) {
-    for (let i = rng.range(8, 20); i > 0; i--) this.names.push(identifier(rng))
+    // Files differ in style as real ones do: terse or chatty, few or many names, some mostly data.
+    this.chatty = rng.float()
+    for (let i = rng.range(5, 22); i > 0; i--) this.names.push(identifier(rng))
     for (let i = rng.range(4, 12); i > 0; i--) this.attrs.push(identifier(rng))
     for (let i = rng.range(2, 7); i > 0; i--) this.classes.push(className(rng))
     for (let i = rng.range(5, 12); i > 0; i--) this.functions.push(identifier(rng))
@@ -40,7 +46,9 @@ class PythonWriter {
     if (prefix) this.add(`"""${sentence(rng, 4, 10)}"""\n`)
     else {
       if (rng.chance(0.3)) this.add(`# ${sentence(rng)}\n# ${sentence(rng)}\n#\n# SPDX-License-Identifier: ${rng.pick(['MIT', 'Apache-2.0', 'BSD-3-Clause'])}\n`)
-      this.add(`"""${sentence(rng, 4, 10)}\n\n${paragraph(rng, rng.range(1, 4))}\n"""\n`)
+      // Small modules (package __init__s, shims) are mostly imports, with a one-line docstring.
+      if (this.sink.size < 2048 || rng.chance(1 - this.chatty)) this.add(`"""${sentence(rng, 3, 9)}"""\n`)
+      else this.add(`"""${sentence(rng, 4, 10)}\n\n${paragraph(rng, rng.range(1, 4))}\n"""\n`)
     }
     this.add('from __future__ import annotations\n\nimport logging\n')
     if (prefix) this.relocation(prefix)
@@ -53,13 +61,38 @@ class PythonWriter {
     this.add(`\n__all__ = [${this.classes.map((c) => `"${c}"`).join(', ')}]\n\nlogger = logging.getLogger(__name__)\n`)
     if (init && rng.chance(0.5)) this.add(`__version__ = "${rng.range(0, 5)}.${rng.range(0, 30)}.${rng.range(0, 9)}"\n`)
     for (let i = rng.range(1, 5); i > 0; i--) this.add(`${this.name().toUpperCase()} = ${this.literal()}\n`)
+    if (init && this.sink.size < 4096) this.reexports()
+    const tables = rng.chance(0.2) ? 0.5 : 0.04
     while (!this.sink.full) {
       const r = rng.float()
-      if (r < 0.45) this.classDef()
+      if (r < tables) this.table()
+      else if (r < 0.45) this.classDef()
       else this.functionDef(0, false)
       // Long relocated modules (sysconfigdata-like) name the prefix more than once.
       if (prefix && rng.chance(0.08)) this.relocation(prefix)
     }
+  }
+
+  /** `from .x import (A, B, …)` runs, the bulk of a package's small __init__.py. */
+  private reexports(): void {
+    for (let i = this.rng.range(2, 8); i > 0 && !this.sink.full; i--) {
+      this.add(`from .${this.name()} import (\n`)
+      for (let j = this.rng.range(1, 6); j > 0; j--) this.line(1, `${this.rng.chance(0.5) ? this.cls() : this.fn()},`)
+      this.add(')\n')
+    }
+  }
+
+  /** A constant table (codes, mappings, defaults), as generated and data-heavy modules have. */
+  private table(): void {
+    const {rng} = this
+    const kind = rng.int(3)
+    this.add(`\n${this.name().toUpperCase()} = ${kind === 0 ? '[' : '{'}\n`)
+    for (let i = rng.range(8, 60); i > 0 && !this.sink.full; i--) {
+      if (kind === 0) this.line(1, `(${this.string()}, ${rng.range(0, 255)}, ${rng.pick(['True', 'False', 'None'])}),`)
+      else if (kind === 1) this.line(1, `${this.string()}: ${rng.range(0, 0xffff)},`)
+      else this.line(1, `${rng.range(0, 0xffff)}: (${this.string()}, ${this.string()}),`)
+    }
+    this.add(kind === 0 ? ']\n' : '}\n')
   }
 
   /** The prefix as such modules hold it: an install-time constant or a sys.path entry. */
@@ -80,6 +113,12 @@ class PythonWriter {
 
   private line(indent: number, text: string): void {
     this.sink.add(`${INDENT[indent] ?? INDENT[5]}${text}\n`)
+  }
+
+  private remember(indent: number, text: string): void {
+    this.line(indent, text)
+    if (this.recent.length < 24) this.recent.push(text)
+    else this.recent[this.rng.int(24)] = text
   }
 
   private name(): string {
@@ -114,7 +153,7 @@ class PythonWriter {
     this.add('\n')
     if (rng.chance(0.15)) this.line(indent, rng.pick(['@property', '@staticmethod', '@classmethod', '@lru_cache(maxsize=None)', '@abstractmethod']))
     this.line(indent, `def ${this.fn()}(${[...(method ? ['self'] : []), ...this.params()].join(', ')})${rng.chance(0.4) ? ` -> ${rng.pick(['None', 'str', 'int', 'bool', 'Any', 'list[str]'])}` : ''}:`)
-    if (rng.chance(0.5)) this.docstring(indent + 1)
+    if (rng.chance(0.2 + 0.5 * this.chatty)) this.docstring(indent + 1)
     this.statements(indent + 1, rng.range(2, 9), 0, method)
     this.line(indent + 1, `return ${this.expr()}`)
   }
@@ -139,8 +178,10 @@ class PythonWriter {
     const {rng} = this
     for (let i = 0; i < count && !this.sink.full; i++) {
       const r = rng.float()
-      if (r < 0.27) this.line(indent, `${this.name()} = ${this.expr()}`)
-      else if (r < 0.35 && method) this.line(indent, `self.${this.attr()} = ${this.expr()}`)
+      // Real modules repeat whole lines (the same check, call or assignment in several places).
+      if (r < REPEAT_SHARE && this.recent.length > 0) this.line(indent, rng.pick(this.recent))
+      else if (r < 0.27) this.remember(indent, `${this.name()} = ${this.expr()}`)
+      else if (r < 0.35 && method) this.remember(indent, `self.${this.attr()} = ${this.expr()}`)
       else if (r < 0.47 && depth < 3) {
         this.line(indent, `if ${this.condition()}:`)
         this.statements(indent + 1, rng.range(1, 3), depth + 1, method)
@@ -156,8 +197,8 @@ class PythonWriter {
         this.statements(indent + 1, rng.range(1, 3), depth + 1, method)
         this.line(indent, `except ${rng.pick(EXCEPTIONS)} as exc:`)
         this.line(indent + 1, rng.chance(0.5) ? `raise ${this.cls()}(${this.string()}) from exc` : `logger.debug(${this.string()}, exc)`)
-      } else if (r < 0.62) this.line(indent, `# ${sentence(rng, 4, 10)}`)
-      else if (r < 0.76) this.line(indent, this.call())
+      } else if (r < 0.58 + 0.08 * this.chatty) this.line(indent, `# ${sentence(rng, 4, 10)}`)
+      else if (r < 0.76) this.remember(indent, this.call())
       else if (r < 0.81) this.line(indent, `raise ${rng.pick(EXCEPTIONS)}(f"${sentence(rng, 3, 8).slice(0, -1)}: {${this.name()}!r}")`)
       else if (r < 0.87) this.line(indent, `logger.${rng.pick(['debug', 'info', 'warning'])}("${sentence(rng, 3, 7).slice(0, -1)} %s", ${this.name()})`)
       else if (r < 0.91 && depth < 3) {

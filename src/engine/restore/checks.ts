@@ -1,0 +1,34 @@
+import {HoloError} from '../errors.js'
+import type {DigestAlgorithm} from '../types.js'
+import type {RestoreTask} from './types.js'
+
+/** A catalog's digest says its algorithm: 64 hex is SHA-256, 32 hex is SipHash-128. */
+export function algorithmOf(digest: string): DigestAlgorithm {
+  return digest.length === 64 ? 'sha256' : 'siphash128'
+}
+
+export function missing(task: RestoreTask): HoloError {
+  return new HoloError('EMISSING', `Hololib is missing ${task.source}, needed for ${task.rel}`, {path: task.source})
+}
+
+export function checkSize(actual: number, task: RestoreTask): void {
+  if (actual !== task.size) {
+    throw new HoloError('ECORRUPT', `Corrupted hololib file ${task.source}: ${task.rel} should be ${task.size} bytes, it holds ${actual}`, {path: task.source})
+  }
+}
+
+/** RCC's message, with the file named. */
+export function checkDigest(actual: string, task: RestoreTask): void {
+  if (actual !== task.digest) {
+    throw new HoloError('EINTEGRITY', `Corrupted hololib, expected ${task.digest}, actual ${actual} (${task.source}, for ${task.rel})`, {
+      path: task.source,
+      data: {expected: task.digest, actual},
+    })
+  }
+}
+
+export function checkRelocation(offset: number, length: number, size: number, task: RestoreTask): void {
+  if (offset + length > size) {
+    throw new HoloError('ERELOCATE', `Relocation at offset ${offset} runs past the end of ${task.source} (${size} bytes)`, {path: task.source})
+  }
+}

@@ -1,0 +1,66 @@
+import {createReadStream, createWriteStream, promises as fsp} from 'node:fs'
+import {Transform} from 'node:stream'
+import {pipeline} from 'node:stream/promises'
+
+import {createDecompressStream, detectFormat} from '../codec/index.js'
+import {createDigester} from '../digest.js'
+import type {StoredFormat} from '../types.js'
+import {algorithmOf, checkDigest, checkRelocation, checkSize, missing} from './checks.js'
+import {RESTORED_MTIME} from './types.js'
+import type {RestoreSettings, RestoreStats, RestoreTask} from './types.js'
+
+/**
+ * Restore a file too big to hold: it streams through a bounded buffer, is hashed on the way,
+ * and its relocations are patched in place afterwards. Always a copy: a big file is rarely
+ * worth cloning machinery of its own, and this keeps one path for every format.
+ */
+export async function restoreLargeFile(task: RestoreTask, settings: RestoreSettings, stats: RestoreStats): Promise<void> {
+  const digester = settings.verify ? createDigester(algorithmOf(task.digest)) : undefined
+  let size = 0
+  let format: StoredFormat = 'raw'
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      digester?.update(chunk)
+      size += chunk.length
+      callback(null, chunk)
+    },
+  })
+  const part = settings.fresh ? task.path : `${task.path}.part`
+  if (!settings.fresh) await fsp.rm(part, {force: true})
+  try {
+    const input = createReadStream(task.source, {highWaterMark: 1 << 20})
+    input.once('data', (chunk) => {
+      format = detectFormat(chunk as Buffer)
+    })
+    const decompress = createDecompressStream({path: task.source, zstdBackend: settings.zstdBackend, gzipBackend: settings.gzipBackend})
+    // A path-based write stream closes its own descriptor when done.
+    await pipeline(input, decompress, tap, createWriteStream(part, {flags: 'wx', mode: task.perm})).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'ENOENT' && error.path === task.source ? missing(task) : error
+    })
+    checkSize(size, task)
+    if (digester) checkDigest(digester.digest(), task)
+    const handle = await fsp.open(part, 'r+')
+    try {
+      for (const offset of task.rewrite) {
+        checkRelocation(offset, settings.relocationTo.length, size, task)
+        await handle.write(settings.relocationTo, 0, settings.relocationTo.length, offset)
+      }
+
+      if ((task.perm & settings.umask) !== 0 || task.perm > 0o777) await handle.chmod(task.perm)
+      await handle.utimes(RESTORED_MTIME, RESTORED_MTIME)
+    } finally {
+      await handle.close()
+    }
+
+    if (part !== task.path) await fsp.rename(part, task.path)
+  } catch (error) {
+    await fsp.rm(part, {force: true})
+    throw error
+  }
+
+  stats.formats[format]++
+  if (task.rewrite.length > 0) stats.rewritten++
+  stats.written++
+  stats.counts.copy++
+  stats.bytes += size
+}

@@ -1,0 +1,44 @@
+import {parentPort} from 'node:worker_threads'
+
+import {restoreFile} from './restore-file.js'
+import {emptyStats} from './types.js'
+import type {RestoreSettings, RestoreStats, RestoreTask} from './types.js'
+import {serializeError} from './wire.js'
+
+/** A restore worker: restores the batches of files it is sent and answers with their stats. */
+export interface BatchRequest {
+  id: number
+  settings: RestoreSettings
+  tasks: RestoreTask[]
+}
+
+export interface BatchReply {
+  id: number
+  stats: RestoreStats
+  error?: ReturnType<typeof serializeError>
+}
+
+// Files in flight inside one worker: while one awaits the (async-only) zstd binding, the next
+// one's synchronous reads and writes proceed.
+const IN_FLIGHT = 4
+
+parentPort?.on('message', async (request: BatchRequest) => {
+  const stats = emptyStats()
+  let next = 0
+  let failure: unknown
+  const lane = async () => {
+    while (next < request.tasks.length && failure === undefined) {
+      const task = request.tasks[next++]
+      try {
+        await restoreFile(task, request.settings, stats)
+      } catch (error) {
+        failure ??= error
+      }
+    }
+  }
+
+  await Promise.all(Array.from({length: IN_FLIGHT}, lane))
+  const reply: BatchReply = {id: request.id, stats}
+  if (failure !== undefined) reply.error = serializeError(failure)
+  parentPort?.postMessage(reply)
+})
