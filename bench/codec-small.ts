@@ -2,22 +2,26 @@
  * Per-call cost of decompressing small files, as a restore does it: thousands of 1-16 KiB files,
  * 8 in flight. Compares the raw primitives (gunzipSync vs async gunzip, pako, zstd napi, zstd
  * zlib sync vs async where node:zlib has zstd) and holobench's decompressBuffer, then finds where
- * sync stops beating the pool as files grow.
+ * sync stops beating the pool as files grow, and where streaming catches up with whole buffers.
  *
  *   npx tsx bench/codec-small.ts [--files N] [--concurrency N] [--rounds N]
  *
  * The corpus is the project's own node_modules (*.js, *.json, *.md of 1-16 KiB): real text,
  * cycled up to --files. Methods run round-robin, ROUNDS times each; the median is reported.
  */
-import {readdirSync, readFileSync, statSync} from 'node:fs'
+import {createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {readFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {Writable} from 'node:stream'
+import {pipeline} from 'node:stream/promises'
 import {promisify} from 'node:util'
 import zlib from 'node:zlib'
 import {createRequire} from 'node:module'
 
 import {ungzip} from 'pako'
 
-import {availableZstdBackends, compressBuffer, decompressBuffer} from '../src/engine/codec/index.js'
+import {availableZstdBackends, compressBuffer, createDecompressStream, decompressBuffer} from '../src/engine/codec/index.js'
 
 const args = process.argv.slice(2)
 const option = (name: string, fallback: number) => {
@@ -137,4 +141,34 @@ for (const size of [1 << 10, 4 << 10, 8 << 10, 16 << 10, 32 << 10, 64 << 10, 256
   const us = await compare(ms)
   const avg = (list: Buffer[]) => Math.round(list.reduce((n, b) => n + b.length, 0) / list.length / 1024)
   console.log(`  ${String(size >> 10).padStart(5)} KiB [${avg(g)}/${avg(zz)} KiB]: ${ms.map((m, i) => `${m.name} ${us[i].toFixed(0)}`).join('  ')}`)
+}
+
+// Whole buffer vs stream by file size: where STREAM_THRESHOLD_BYTES should sit (one file at a time,
+// read from disk, as a restore of a big file does; peak memory of the whole path is the file's size).
+console.log('\nwhole buffer (readFile + decompressBuffer) vs stream (createReadStream + createDecompressStream), ms per file:')
+{
+  const scratch = mkdtempSync(join(tmpdir(), 'holobench-codec-small-'))
+  const source = Buffer.concat(Array.from({length: Math.ceil((16 << 20) / text.length)}, () => text))
+  try {
+    for (const size of [256 << 10, 1 << 20, 4 << 20, 16 << 20]) {
+      const raw = source.subarray(0, size)
+      const cells: string[] = []
+      for (const codec of ['gzip', 'zstd'] as const) {
+        const file = join(scratch, `${size}.${codec}`)
+        writeFileSync(file, await compressBuffer(codec, raw))
+        const whole = async () => decompressBuffer(await readFile(file))
+        const streamed = () => pipeline(createReadStream(file, {highWaterMark: 1 << 20}), createDecompressStream(), new Writable({write: (_c, _e, cb) => cb()}))
+        const count = Math.max(3, Math.min(50, (64 << 20) / size))
+        const inputs = Array.from({length: count}, () => raw)
+        const [w, s] = await compare([
+          {name: 'whole', inputs, fn: whole, concurrency: 1},
+          {name: 'stream', inputs, fn: streamed, concurrency: 1},
+        ])
+        cells.push(`${codec} whole ${(w / 1000).toFixed(2)} stream ${(s / 1000).toFixed(2)}`)
+      }
+      console.log(`  ${String(size >> 10).padStart(6)} KiB: ${cells.join('   ')}`)
+    }
+  } finally {
+    rmSync(scratch, {recursive: true, force: true})
+  }
 }

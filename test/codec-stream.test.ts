@@ -11,7 +11,8 @@ import {
   createDecompressStream,
   gzipBackendFor,
 } from '../src/engine/codec/index.js'
-import {walkZstdFrames} from '../src/engine/codec/zstd-frames.js'
+import {FzstdFrameDecoder} from '../src/engine/codec/zstd-fzstd.js'
+import {ZstdFrameWalker, walkZstdFrames} from '../src/engine/codec/zstd-frames.js'
 import {NATIVE_FRAME_MAX_BYTES} from '../src/engine/codec/zstd-stream.js'
 import {CODEC_NAMES, type CodecName, type ZstdBackend} from '../src/engine/types.js'
 import {compressibleText, sha256, throughStream} from './fixtures-codec/helpers.js'
@@ -104,6 +105,30 @@ describe('zstd frames too big to decode whole', () => {
       const out = await throughStream(stored, createDecompressStream({zstdBackend: 'napi', hugeZstdFrames}), 1 << 20)
       expect(out.sha256).toBe(hugeSha)
     }
+  })
+})
+
+describe('fzstd fed block by block', () => {
+  it('decodes correctly and pins no fed chunk (fzstd 0.1.1 leftover-list workaround)', async () => {
+    const data = BIG.subarray(0, 3 << 20)
+    const stored = await compressBuffer('zstd', data, {zstdBackend: 'napi'})
+    const out: Buffer[] = []
+    const decoder = new FzstdFrameDecoder(async (chunk) => void out.push(Buffer.from(chunk)))
+    const walker = new ZstdFrameWalker()
+    let pending: Uint8Array[] = []
+    let blocks = 0
+    for (const event of walker.push(stored)) {
+      if (event.type !== 'data') continue
+      pending.push(event.bytes)
+      if (!event.blockEnd) continue
+      await decoder.write(Buffer.concat(pending))
+      pending = []
+      blocks++
+      expect(decoder.leftoverViews).toBe(0)
+    }
+    await decoder.end()
+    expect(blocks).toBeGreaterThan(20)
+    expect(Buffer.concat(out).equals(data)).toBe(true)
   })
 })
 

@@ -1,10 +1,12 @@
 import {existsSync} from 'node:fs'
-import {writeFile} from 'node:fs/promises'
+import {mkdir, writeFile} from 'node:fs/promises'
+import {dirname} from 'node:path'
 import {Flags, type Interfaces} from '@oclif/core'
 
 import type {ResultsFile} from '../bench/results.js'
 import {HoloCommand} from '../cli/base-command.js'
 import {isHoloError} from '../engine/errors.js'
+import {writeFileAtomic} from '../engine/fs/atomic.js'
 import {compareResults} from '../gate/compare.js'
 import {renderMarkdown} from '../gate/markdown.js'
 import {GATE_METRICS, type GateReport} from '../gate/report.js'
@@ -13,7 +15,6 @@ import {runOptionsFromBaseline, type RunOverrides} from '../gate/run-options.js'
 import {parseSlowdown} from '../gate/slowdown.js'
 import {renderText} from '../gate/text.js'
 import {parseFraction} from '../gate/threshold.js'
-import {writeJsonAtomic} from '../gate/write-results.js'
 import {loadResults} from '../report/load.js'
 
 export interface GateOutput {
@@ -29,7 +30,9 @@ export default class Gate extends HoloCommand {
   static override summary = 'Fail a CI build when restores got slower than a baseline, and only then.'
   static override description = `Compares what survives a change of machine: each variant's restore time as a ratio to the gzip row and to the floor measured in the same run (never absolute seconds), plus deterministic figures (file counts and raw bytes exactly; stored bytes and compression ratio within 1%).
 
-A timing row fails only when the regression is both statistically significant and larger than --threshold: the whole bootstrap interval (over the samples of both runs) of the change of the ratio must lie above the threshold. A large change the data cannot confirm, or a significant one above --warn-threshold, warns. Without --current the benchmark runs now with the baseline's settings.
+A timing row fails only when the regression is both statistically significant and larger than --threshold: the whole bootstrap interval (over the samples of both runs) of the change of the ratio must lie above the threshold. A large change the data cannot confirm, or a significant one above --warn-threshold, warns. Ratios compare a low quantile of the restore times (--quantile, default the 10th percentile: a busy machine only ever adds time) and, where both runs recorded them, process CPU times rather than wall-clock (--clock).
+
+Without --current the benchmark runs now with the baseline's settings; while a timing row warns or fails it measures again (--reruns) and judges the pooled samples, so a burst of load on a shared machine does not fail the build.
 
 Exit codes: 0 pass or warn, 1 regression, 2 usage or input error (missing file, another results schema version, different scenarios).`
 
@@ -181,4 +184,10 @@ Exit codes: 0 pass or warn, 1 regression, 2 usage or input error (missing file, 
     if (!isHoloError(error)) error.oclif = {...error.oclif, exit: 2}
     return super.catch(error)
   }
+}
+
+/** Results files are replaced whole (temp file, fsync, rename): never half a baseline. */
+async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  await mkdir(dirname(path), {recursive: true})
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`)
 }

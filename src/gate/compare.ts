@@ -8,7 +8,6 @@ import {HoloError} from '../engine/errors.js'
 import {assertComparable} from './compatibility.js'
 import {judgeFixed} from './fixed.js'
 import {
-  FIXED_METRICS,
   GATE_METRICS,
   TIMING_METRICS,
   VERDICTS,
@@ -235,4 +234,3 @@ function usage(message: string): HoloError {
   return new HoloError('EUSAGE', message)
 }
 
-export {FIXED_METRICS, GATE_METRICS, TIMING_METRICS}

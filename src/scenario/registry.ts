@@ -57,7 +57,7 @@ export function listScenarios(options: ScenarioLookupOptions = {}): ScenarioInfo
       }
     }
   }
-  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name))
+  return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 }
 
 function readDefinition(file: string, name: string): ScenarioDefinition {

@@ -1,4 +1,6 @@
 import {createHash} from 'node:crypto'
+import {promises as fsp} from 'node:fs'
+import {join} from 'node:path'
 
 /**
  * A digest of a whole tree: every directory, file (path, mode, content) and symlink (path,
@@ -25,4 +27,26 @@ export class TreeDigest {
     for (const entry of this.entries.sort()) hash.update(entry)
     return hash.digest('hex')
   }
+}
+
+/**
+ * The TreeDigest of a directory on disk: compare it with a GeneratedTree's `treeDigest` to check
+ * that a tree (perhaps generated on another machine) holds exactly the expected bytes.
+ */
+export async function digestDirectory(root: string): Promise<string> {
+  const digest = new TreeDigest()
+  const walk = async (rel: string): Promise<void> => {
+    const entries = await fsp.readdir(rel ? join(root, rel) : root, {withFileTypes: true})
+    for (const entry of entries) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name
+      const full = join(root, path)
+      if (entry.isSymbolicLink()) digest.symlink(path, await fsp.readlink(full))
+      else if (entry.isDirectory()) {
+        digest.dir(path)
+        await walk(path)
+      } else if (entry.isFile()) digest.file(path, (await fsp.stat(full)).mode, await fsp.readFile(full))
+    }
+  }
+  await walk('')
+  return digest.digest()
 }

@@ -36,6 +36,37 @@ ensure ensures avoid avoids prevent allow works work working run running stop st
 here where while what who how why often small large long short high low fast slow safe
 `)
 
+/** Parts of speech for docstring-like sentences (see content/prose.ts). */
+export const NOUNS = words(`
+value object name file path list string number argument result instance method function
+module class type key item entry element field option default error exception message
+request response connection session handler event callback stream buffer data input output
+directory package version configuration environment variable context manager process thread
+lock timeout state status code parameter attribute mapping sequence iterator generator
+record table column row query filter pattern expression index offset length size count
+cache store token header body content encoding format source target prefix node tree
+`)
+
+export const VERBS = words(`
+returns creates sets gets reads writes opens closes loads saves parses converts checks
+raises handles ensures updates removes adds contains uses calls builds finds matches
+supports allows provides requires accepts stores resolves validates registers wraps
+`)
+
+export const PARTICIPLES = words(`
+returned created set read written opened closed loaded saved parsed converted checked
+raised handled updated removed added used called built found matched supported allowed
+provided required accepted stored resolved validated registered wrapped ignored passed
+`)
+
+export const ADJECTIVES = words(`
+new current given default same other first last next previous empty valid invalid
+optional required internal public private local remote global single multiple
+whole original underlying existing missing known unknown final initial raw
+`)
+
+export const PREPOSITIONS = words(`of for in to from with on by into as at`)
+
 export const CODE_WORDS = words(`
 get set value name data config key item items node path file result options args kwargs
 self cls obj other index count size length buffer stream reader writer parser token tokens

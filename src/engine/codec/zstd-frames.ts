@@ -82,12 +82,6 @@ export class ZstdFrameWalker {
   private lastBlock = false
   private bound = 0
   private offset = 0
-  private frameCount = 0
-
-  /** Frames (not counting skippable ones) completed so far. */
-  get frames(): number {
-    return this.frameCount
-  }
 
   /** Whether the input so far ends on a frame boundary. */
   get atBoundary(): boolean {
@@ -148,7 +142,6 @@ export class ZstdFrameWalker {
       if (this.state === State.Magic && this.header) {
         emitRun(true)
         events.push({type: 'end', bound: this.bound, offset: this.offset + pos})
-        this.frameCount++
         this.header = undefined
       }
     }

@@ -1,10 +1,19 @@
 import {HoloError} from '../errors.js'
-import type {DigestAlgorithm} from '../types.js'
+import {detectFormat} from '../codec/index.js'
+import type {DigestAlgorithm, StoredFormat} from '../types.js'
 import type {RestoreTask} from './types.js'
 
 /** A catalog's digest says its algorithm: 64 hex is SHA-256, 32 hex is SipHash-128. */
 export function algorithmOf(digest: string): DigestAlgorithm {
   return digest.length === 64 ? 'sha256' : 'siphash128'
+}
+
+/**
+ * How a library file is stored: RCC reads a compress.no library (SipHash-128 digests) raw,
+ * whatever its first bytes look like (a stored .gz file starts like gzip); others by magic.
+ */
+export function storedFormat(task: RestoreTask, head: Uint8Array): StoredFormat {
+  return algorithmOf(task.digest) === 'siphash128' ? 'raw' : detectFormat(head)
 }
 
 export function missing(task: RestoreTask): HoloError {

@@ -1,9 +1,9 @@
 import {closeSync, constants, copyFileSync, futimesSync, linkSync, lstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, fchmodSync, writeSync} from 'node:fs'
 
-import {decompressBuffer, detectFormat} from '../codec/index.js'
+import {decompressBuffer} from '../codec/index.js'
 import {digestBuffer} from '../digest.js'
 import type {StoredFormat} from '../types.js'
-import {algorithmOf, checkDigest, checkRelocation, checkSize, missing} from './checks.js'
+import {algorithmOf, checkDigest, checkRelocation, checkSize, missing, storedFormat} from './checks.js'
 import {RESTORED_MTIME} from './types.js'
 import type {RestoreSettings, RestoreStats, RestoreTask} from './types.js'
 
@@ -22,7 +22,7 @@ export async function restoreFile(task: RestoreTask, settings: RestoreSettings, 
   const linkable = settings.eligible !== 'copy' && task.rewrite.length === 0
   if (linkable && !settings.verify && readHead(task) === 'raw') return link(task, settings, stats)
   const stored = readLibraryFile(task)
-  const format = detectFormat(stored)
+  const format = storedFormat(task, stored)
   stats.formats[format]++
   const content =
     format === 'raw' ? stored : await decompressBuffer(stored, {path: task.source, expectedSize: task.size, zstdBackend: settings.zstdBackend, gzipBackend: settings.gzipBackend})
@@ -153,7 +153,7 @@ function readHead(task: RestoreTask): StoredFormat {
   try {
     const head = Buffer.alloc(4)
     const bytes = readSync(fd, head, 0, 4, 0)
-    return detectFormat(head.subarray(0, bytes))
+    return storedFormat(task, head.subarray(0, bytes))
   } finally {
     closeSync(fd)
   }

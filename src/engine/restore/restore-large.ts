@@ -1,11 +1,11 @@
 import {createReadStream, createWriteStream, promises as fsp} from 'node:fs'
-import {Transform} from 'node:stream'
+import {PassThrough, Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
-import {createDecompressStream, detectFormat} from '../codec/index.js'
+import {createDecompressStream} from '../codec/index.js'
 import {createDigester} from '../digest.js'
 import type {StoredFormat} from '../types.js'
-import {algorithmOf, checkDigest, checkRelocation, checkSize, missing} from './checks.js'
+import {algorithmOf, checkDigest, checkRelocation, checkSize, missing, storedFormat} from './checks.js'
 import {RESTORED_MTIME} from './types.js'
 import type {RestoreSettings, RestoreStats, RestoreTask} from './types.js'
 
@@ -30,9 +30,9 @@ export async function restoreLargeFile(task: RestoreTask, settings: RestoreSetti
   try {
     const input = createReadStream(task.source, {highWaterMark: 1 << 20})
     input.once('data', (chunk) => {
-      format = detectFormat(chunk as Buffer)
+      format = storedFormat(task, chunk as Buffer)
     })
-    const decompress = createDecompressStream({path: task.source, zstdBackend: settings.zstdBackend, gzipBackend: settings.gzipBackend})
+    const decompress = algorithmOf(task.digest) === 'siphash128' ? new PassThrough() : createDecompressStream({path: task.source, zstdBackend: settings.zstdBackend, gzipBackend: settings.gzipBackend})
     // A path-based write stream closes its own descriptor when done.
     await pipeline(input, decompress, tap, createWriteStream(part, {flags: 'wx', mode: task.perm})).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'ENOENT' && error.path === task.source ? missing(task) : error

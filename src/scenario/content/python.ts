@@ -6,7 +6,7 @@ import {paragraph, sentence} from './prose.js'
 import {TextSink} from './sink.js'
 
 /** Share of statements that repeat a recent line verbatim. */
-const REPEAT_SHARE = 0.1
+const REPEAT_SHARE = 0.25
 const INDENT = ['', '    ', '        ', '            ', '                ', '                    ']
 
 /**

@@ -1,0 +1,103 @@
+import {promises as fsp} from 'node:fs'
+import {join} from 'node:path'
+
+import pMap from 'p-map'
+
+import {libraryLayout} from '../library.js'
+import type {DigestAlgorithm} from '../types.js'
+import {classifyLeftover} from './leftovers.js'
+import type {Leftover} from './leftovers.js'
+
+/** One content file of `library/`, named by its digest and stored where RCC looks for it. */
+export interface LibraryFile {
+  path: string
+  digest: string
+  /** Told by the name's length: 64 hex is SHA-256, 32 hex is SipHash-128. */
+  algorithm: DigestAlgorithm
+  /** Stored bytes. */
+  size: number
+}
+
+/** Everything under `library/`, sorted into what it is. */
+export interface LibraryListing {
+  files: LibraryFile[]
+  /** Temp files of an interrupted write (holobench's or RCC's `*.part#N`). */
+  leftovers: Leftover[]
+  /** Anything else: unknown names, or digests in the wrong directory. Readers never see them. */
+  strays: string[]
+  /** Every directory under `library/`, parents before children. */
+  dirs: string[]
+}
+
+const DIGEST_NAME = /^(?:[0-9a-f]{32}|[0-9a-f]{64})$/
+const FANOUT_NAME = /^[0-9a-f]{2}$/
+
+/**
+ * Walk `library/` (RCC's three levels of two-hex directories) without following links. A file
+ * counts as content only when its name is a digest and it sits at `ab/cd/ef/<abcdef…>`.
+ */
+export async function walkLibrary(root: string): Promise<LibraryListing> {
+  const {libraryDir} = libraryLayout(root)
+  const listing: LibraryListing = {files: [], leftovers: [], strays: [], dirs: []}
+  const pending: Array<{path: string; digest: string}> = []
+  const visit = async (dir: string, prefix: string, depth: number): Promise<void> => {
+    let entries
+    try {
+      entries = await fsp.readdir(dir, {withFileTypes: true})
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+      throw error
+    }
+
+    const subdirs: Array<Promise<void>> = []
+    for (const entry of entries) {
+      const path = join(dir, entry.name)
+      if (entry.isDirectory()) {
+        listing.dirs.push(path)
+        if (depth < 3 && FANOUT_NAME.test(entry.name)) subdirs.push(visit(path, prefix + entry.name, depth + 1))
+        else listing.strays.push(path)
+        continue
+      }
+
+      const leftover = classifyLeftover(path, entry.name)
+      if (leftover) listing.leftovers.push(leftover)
+      else if (entry.isFile() && depth === 3 && DIGEST_NAME.test(entry.name) && entry.name.startsWith(prefix)) pending.push({path, digest: entry.name})
+      else listing.strays.push(path)
+    }
+
+    await Promise.all(subdirs)
+  }
+
+  await visit(libraryDir, '', 0)
+  // Sizes for progress and byte counts; one stat per file, in parallel on libuv's pool.
+  const files = await pMap(
+    pending,
+    async ({path, digest}): Promise<LibraryFile | undefined> => {
+      const stats = await fsp.lstat(path).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined // removed meanwhile
+        throw error
+      })
+      return stats && {path, digest, algorithm: digest.length === 64 ? 'sha256' : 'siphash128', size: stats.size}
+    },
+    {concurrency: 32},
+  )
+  listing.files = files.filter((file): file is LibraryFile => file !== undefined)
+  listing.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  listing.dirs.sort()
+  return listing
+}
+
+/** Remove the empty directories among `dirs` (deepest first); `library/` itself stays. */
+export async function removeEmptyDirs(dirs: string[]): Promise<number> {
+  let removed = 0
+  for (const dir of [...dirs].sort().reverse()) {
+    try {
+      await fsp.rmdir(dir)
+      removed++
+    } catch {
+      // Not empty (or gone): keep it.
+    }
+  }
+
+  return removed
+}

@@ -1,0 +1,123 @@
+import {spawn} from 'node:child_process'
+import {existsSync, promises as fsp} from 'node:fs'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {ResultsFile} from '../src/bench/results.js'
+import {acquireCowDir} from './helpers/cow.js'
+import type {CowDir} from './helpers/cow.js'
+import {tempDir} from './helpers/tree.js'
+
+const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url))
+
+/** Run the CLI as a real process; resolves with its exit code and output. */
+function cli(args: string[], options: {onSpawn?: (child: ReturnType<typeof spawn>) => void} = {}): Promise<{code: number | null; signal: string | null; stdout: string; stderr: string}> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], {env: {...process.env, OCLIF_COLUMNS: '1000'}})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    child.on('close', (code, signal) => resolve({code, signal, stdout, stderr}))
+    options.onSpawn?.(child)
+  })
+}
+
+async function scratchLeftovers(dir: string): Promise<string[]> {
+  return (await fsp.readdir(dir)).filter((name) => name.startsWith('holobench-run-'))
+}
+
+let work: {dir: string; cleanup: () => Promise<void>}
+beforeAll(async () => {
+  work = await tempDir()
+})
+afterAll(() => work.cleanup())
+
+describe('holobench run', () => {
+  it('measures every variant side by side and writes a complete results.json', async () => {
+    const out = join(work.dir, 'results.json')
+    const {code, stdout, stderr} = await cli(['run', '--scenario', 'small', '--runs', '3', '--min-time', '0', '--variants', 'gzip,zstd,zstd-noverify,none-copy,floor,cp', '--scratch', work.dir, '--out', out, '--json'])
+    expect(code, stderr).toBe(0)
+    const results = JSON.parse(stdout) as ResultsFile
+    expect(JSON.parse(await fsp.readFile(out, 'utf8'))).toEqual(results)
+    expect(results.schema).toBe('holobench-results')
+    expect(results.schemaVersion).toBe(1)
+    expect(results.environment.scratchFs).not.toBe('unknown')
+    expect(results.environment.cpuCount).toBeGreaterThan(0)
+    expect(results.settings.argv).toContain('--runs')
+    const [scenario] = results.scenarios
+    expect(scenario.scenario).toBe('small')
+    expect(scenario.tree.files).toBe(100)
+    expect(scenario.libraries.map((l) => l.codec).sort()).toEqual(['gzip', 'none', 'zstd'])
+    expect(scenario.libraries.find((l) => l.codec === 'zstd')?.ratio).toBeGreaterThan(1.5)
+    expect(scenario.rows.map((r) => r.variant)).toEqual(['gzip', 'zstd', 'zstd-noverify', 'none-copy', 'floor', 'cp'])
+    for (const row of scenario.rows) {
+      expect(row.status, row.reason).toBe('ok')
+      expect(row.samples.length).toBeGreaterThanOrEqual(3)
+      expect(row.stats?.runs).toBe(row.samples.length)
+      expect(row.stats?.median).toBeGreaterThan(0)
+      expect(row.ratioToGzip?.low).toBeLessThanOrEqual(row.ratioToGzip?.value as number)
+    }
+
+    const gzip = scenario.rows[0]
+    expect(gzip.ratioToGzip?.value).toBe(1)
+    expect(scenario.rows.find((r) => r.variant === 'floor')?.ratioToFloor?.value).toBe(1)
+    expect(await scratchLeftovers(work.dir)).toEqual([])
+  })
+
+  it('reports reflink as unsupported, with the filesystem, where clones are impossible', async () => {
+    const {code, stdout, stderr} = await cli(['run', '--scenario', 'small', '--runs', '1', '--min-time', '0', '--variants', 'gzip,none-reflink', '--scratch', work.dir, '--json'])
+    expect(code, stderr).toBe(0)
+    const results = JSON.parse(stdout) as ResultsFile
+    const row = results.scenarios[0].rows[1]
+    if (['xfs', 'btrfs'].includes(results.environment.scratchFs)) return
+    expect(row.status).toBe('unsupported')
+    expect(row.samples).toEqual([])
+    expect(row.reason).toContain(results.environment.scratchFs)
+  })
+
+  it('leaves no scratch behind when interrupted', async () => {
+    const scratch = join(work.dir, 'interrupted')
+    await fsp.mkdir(scratch)
+    const result = await cli(['run', '--scenario', 'small', '--runs', '200', '--min-time', '30', '--variants', 'gzip', '--scratch', scratch], {
+      onSpawn(child) {
+        // Interrupt once the run has made its scratch and is restoring.
+        const poll = setInterval(async () => {
+          const made = await scratchLeftovers(scratch)
+          if (made.length > 0 && existsSync(join(scratch, made[0], 's0', 'lib-gzip', 'catalog'))) {
+            clearInterval(poll)
+            setTimeout(() => child.kill('SIGINT'), 300)
+          }
+        }, 50)
+      },
+    })
+    expect(result.code).toBe(130)
+    expect(await scratchLeftovers(scratch)).toEqual([])
+  })
+})
+
+describe('holobench run on a copy-on-write filesystem', () => {
+  let cow: CowDir | undefined
+  let skip: string | undefined
+  beforeAll(async () => {
+    const acquired = await acquireCowDir()
+    if ('skip' in acquired) skip = acquired.skip
+    else cow = acquired
+  })
+  afterAll(() => cow?.release())
+
+  it('really clones in the none-reflink row', async (context) => {
+    if (!cow) return context.skip(skip)
+    const {code, stdout, stderr} = await cli(['run', '--scenario', 'small', '--runs', '2', '--min-time', '0', '--variants', 'gzip,none-copy,none-reflink,floor', '--scratch', cow.dir, '--json'])
+    expect(code, stderr).toBe(0)
+    const results = JSON.parse(stdout) as ResultsFile
+    expect(results.environment.scratchFs).toBe(cow.fsType)
+    const reflink = results.scenarios[0].rows.find((r) => r.variant === 'none-reflink')
+    expect(reflink?.status, reflink?.reason).toBe('ok')
+    expect(reflink?.strategyCounts?.reflink).toBeGreaterThan(0)
+    const copy = results.scenarios[0].rows.find((r) => r.variant === 'none-copy')
+    expect(copy?.strategyCounts?.reflink).toBe(0)
+  })
+})
