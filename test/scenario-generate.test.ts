@@ -7,6 +7,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {FILE_KINDS, type GeneratedTree, RELOCATION_PARENT, digestDirectory, findIdentity, generateTree, loadScenario} from '../src/scenario/index.js'
 
+const SMALL_SEED_1_DIGEST = '14d6fb2ae5a0dc5ae4db482e1baa8f467d8d2c7fdf8456644e5433933e63f61d'
+
 const out = mkdtempSync(join(tmpdir(), 'holobench-scenario-gen-'))
 afterAll(() => rmSync(out, {recursive: true, force: true}))
 
@@ -50,6 +52,9 @@ describe('generateTree', () => {
     expect(dc).toBe(c.treeDigest)
     expect(dc).not.toBe(da)
     expect(c.identity).not.toBe(a.identity)
+    // Pinned: the bytes must not depend on the machine, Node version or write order. If a
+    // deliberate generator change breaks this, bump GENERATOR_VERSION and update the digest.
+    expect(a.treeDigest).toBe(SMALL_SEED_1_DIGEST)
     await expect(generateTree({definition, seed: 1, outDir: join(out, 'a')})).rejects.toThrow(/already exists/)
   })
 

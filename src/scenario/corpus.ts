@@ -74,9 +74,10 @@ async function readMarker(corpusDir: string, digest: string, seed: number): Prom
   try {
     stored = JSON.parse(await fsp.readFile(join(corpusDir, CORPUS_MARKER), 'utf8'))
   } catch {
-    return undefined
+    return undefined // missing or half-written: the entry is incomplete, whatever the reason
   }
-  if (stored.generator !== GENERATOR_VERSION || stored.definitionDigest !== digest || stored.seed !== seed || typeof stored.identity !== 'string') return undefined
+  if (stored.generator !== GENERATOR_VERSION || stored.definitionDigest !== digest || stored.seed !== seed) return undefined
+  if (typeof stored.identity !== 'string' || typeof stored.treeDigest !== 'string' || typeof stored.files !== 'number') return undefined
   const root = await fsp.stat(join(corpusDir, stored.identity)).catch(() => undefined)
   if (!root?.isDirectory()) return undefined
   const {generator: _generator, ...tree} = stored

@@ -49,7 +49,7 @@ export interface ScenarioDefinition {
  * Bumped whenever the generator's output for a given definition and seed changes, so cached
  * corpora and recorded digests never describe bytes the current code would not produce.
  */
-export const GENERATOR_VERSION = 1
+export const GENERATOR_VERSION = 2
 
 /** Identifies the bytes a definition generates: canonical JSON of the definition + generator version. */
 export function definitionDigest(definition: ScenarioDefinition): string {

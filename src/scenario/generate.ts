@@ -8,7 +8,7 @@ import type {ProgressCallback} from '../engine/types.js'
 import {renderFile} from './content/index.js'
 import {FILE_KINDS, type FileKind, type ScenarioDefinition} from './definition.js'
 import {spacePath} from './identity.js'
-import {planTree} from './plan.js'
+import {type TreePlan, planTree} from './plan.js'
 import {Rng} from './prng.js'
 import {findIdentity, relocationProblem} from './relocations.js'
 import {TreeDigest} from './tree-digest.js'
@@ -74,7 +74,7 @@ export async function generateTree(options: GenerateOptions): Promise<GeneratedT
   }
 }
 
-async function writeTree(plan: ReturnType<typeof planTree>, root: string, options: GenerateOptions): Promise<GeneratedTree> {
+async function writeTree(plan: TreePlan, root: string, options: GenerateOptions): Promise<GeneratedTree> {
   const prefix = spacePath(plan.identity)
   const digest = new TreeDigest()
   const byKind = Object.fromEntries(FILE_KINDS.map((kind) => [kind, {files: 0, bytes: 0, relocatedFiles: 0}])) as Record<FileKind, KindStats>

@@ -71,7 +71,7 @@ export function renderBytecode(ctx: RenderContext): Buffer {
   const filename = file.relocated ? `${ctx.prefix}/${source}` : `${buildRoot(ctx)}/${source.replace(/^lib\/python3\.11\/site-packages\//, '')}`
   const w = new MarshalWriter(rng, sink)
   // The first code object is kept short so its co_filename always lands inside the file.
-  w.codeObject(filename, Math.max(8, Math.min(rng.range(40, 900), file.size - 440)), true)
+  w.codeObject(filename, Math.max(8, Math.min(rng.range(40, 900), file.size - 420 - filename.length)), true)
   while (!sink.full) w.codeObject(filename, rng.range(40, 1200), false)
   return sink.buf
 }

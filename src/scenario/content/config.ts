@@ -37,7 +37,11 @@ function pth(ctx: RenderContext): Buffer {
   while (!sink.full) {
     const dir = `${pickSkewed(rng, CODE_WORDS)}-${rng.range(0, 9)}.${rng.range(0, 30)}`
     if (file.relocated) {
-      if (!sink.addWhole(`${ctx.prefix}/${SITE_PACKAGES}/${dir}\n`)) break
+      if (!sink.addWhole(`${ctx.prefix}/${SITE_PACKAGES}/${dir}\n`)) {
+        // A whole path no longer fits: finish with a comment line of the planned size.
+        if (sink.room > 0) sink.add(`${'#'.repeat(sink.room - 1)}\n`)
+        break
+      }
     } else sink.add(`./${dir}\n`)
   }
   return sink.toBuffer()

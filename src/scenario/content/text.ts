@@ -68,8 +68,8 @@ function record(ctx: RenderContext): Buffer {
 function doc(ctx: RenderContext, name: string): Buffer {
   const {rng, file} = ctx
   const sink = new TextSink(file.size)
+  if (file.relocated) sink.addWhole(`Installed in ${ctx.prefix}/lib/python3.11/site-packages/${name}\nData files in ${ctx.prefix}/share/${name}\n\n`)
   sink.add(`${name} ${file.pkg?.version ?? ''}\n${'='.repeat(name.length + 6)}\n\n`)
-  if (file.relocated) sink.addWhole(`Installed in ${ctx.prefix}/lib/python3.11/site-packages/${name}; data files in ${ctx.prefix}/share/${name}.\n\n`)
   markdown(rng, sink)
   return sink.toBuffer()
 }

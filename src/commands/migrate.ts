@@ -1,0 +1,72 @@
+import {Flags} from '@oclif/core'
+
+import {HoloCommand} from '../cli/base-command.js'
+import {TARGET_CODECS, migrate} from '../engine/migrate/index.js'
+import type {MigrateResult, OnCorrupt, TargetCodec} from '../engine/migrate/index.js'
+import type {ZstdBackend} from '../engine/types.js'
+
+export default class Migrate extends HoloCommand {
+  static override summary = 'Recompress (and re-key) every file and catalog of a hololib in place, crash-safely.'
+  static override description = `Every library file is read, decompressed and hashed; only a file whose content hashes to its name is rewritten, to a temp file beside it that is made durable and renamed over it, so a restore running meanwhile always reads complete files. Files already in the target format are skipped, so a second run changes nothing, and an interrupted run (even kill -9) is finished by running it again.
+
+Moving to or from none changes the digest algorithm (SHA-256 <-> SipHash-128, as RCC does): files are written under their new names first, then each catalog is swapped atomically, then the compress.no marker is flipped, and only then are the old files no catalog names removed. Catalogs stay compressed (gzip for none and gzip, zstd for zstd), as RCC expects.
+
+A corrupt file is reported (and left, or moved to the quarantine with --on-corrupt quarantine), never rewritten; the migration goes on and exits 1. When the disk fills, the file being written keeps its original and the run stops with ENOSPC. Leave RCC alone while it runs (as for rcc holotree check).`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --library ~/.robocorp/hololib --to zstd',
+    '<%= config.bin %> <%= command.id %> --library ./hololib --to none --dry-run',
+    '<%= config.bin %> <%= command.id %> --library ./hololib --to gzip --on-corrupt quarantine --json',
+  ]
+
+  static override flags = {
+    library: Flags.string({char: 'l', description: 'hololib root (holds catalog/ and library/)', required: true}),
+    to: Flags.option({char: 't', description: 'target storage: zstd, gzip, or none (raw, SipHash-128 names, compress.no)', options: TARGET_CODECS, required: true})(),
+    'dry-run': Flags.boolean({description: 'report what would change (files, bytes now, estimated bytes after) and write nothing'}),
+    jobs: Flags.integer({char: 'j', description: 'worker threads (default: one per core)', min: 1}),
+    level: Flags.integer({description: 'compression level for library files (default 1, as RCC writes gzip and zstd)'}),
+    'zstd-backend': Flags.option({description: 'zstd implementation', options: ['auto', 'napi', 'zlib'] as const, default: 'auto'})(),
+    'on-corrupt': Flags.option({description: 'what to do with a file that does not verify', options: ['report', 'quarantine'] as const, default: 'report'})(),
+    quarantine: Flags.string({description: 'quarantine folder (default: <library>/quarantine)'}),
+    'no-fsync': Flags.boolean({description: 'do not make rewritten files durable before they replace the originals (faster; safe against a killed process, not a power cut)'}),
+  }
+
+  async run(): Promise<MigrateResult> {
+    const {flags} = await this.parse(Migrate)
+    const result = await migrate({
+      library: flags.library,
+      to: flags.to as TargetCodec,
+      dryRun: flags['dry-run'],
+      jobs: flags.jobs,
+      level: flags.level,
+      zstdBackend: flags['zstd-backend'] as ZstdBackend | 'auto',
+      onCorrupt: flags['on-corrupt'] as OnCorrupt,
+      quarantine: flags.quarantine,
+      fsync: !flags['no-fsync'],
+      onProgress: this.progress('migrate'),
+    })
+    this.stopProgress()
+    this.log(summary(result))
+    for (const bad of result.corrupt) this.logToStderr(`${bad.action === 'quarantined' ? 'quarantined' : 'left'}: ${bad.code}: ${bad.message}`)
+    for (const change of result.catalogChanges.filter((c) => c.action === 'failed')) {
+      this.logToStderr(`catalog not migrated (needs ${change.unmapped.length} missing or corrupt file(s)): ${change.path}`)
+    }
+
+    if (result.files.failed > 0 || result.catalogs.failed > 0) process.exitCode = 1
+    return result
+  }
+}
+
+function summary(r: MigrateResult): string {
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`
+  const verb = r.dryRun ? 'would migrate' : 'migrated'
+  const lines = [
+    `${r.library} -> ${r.to}${r.dryRun ? ' (dry run: nothing written)' : ''}${r.resumed ? ` (resumed a migration to ${r.resumed.to} from ${r.resumed.startedAt})` : ''}`,
+    `files: ${r.files.total}, ${verb} ${r.files.migrated}${r.files.rekeyed ? ` (${r.files.rekeyed} re-keyed)` : ''}, skipped ${r.files.skipped}, failed ${r.files.failed}${r.files.removed ? `, old names removed ${r.files.removed}` : ''}`,
+    `catalogs: ${r.catalogs.total}, ${r.dryRun ? 'would rewrite' : 'rewritten'} ${r.catalogs.rewritten}, unchanged ${r.catalogs.unchanged}, failed ${r.catalogs.failed}`,
+    `bytes: ${mb(r.bytesBefore)} -> ${r.estimated ? '~' : ''}${mb(r.bytesAfter)} (ratio ${r.ratio.toFixed(3)})`,
+    `time: ${r.seconds.toFixed(2)} s, ${mb(r.rawBytes)} uncompressed at ${mb(r.throughput)}/s; durability ${r.durability}`,
+  ]
+  if (r.leftoversRemoved) lines.push(`temp files ${r.dryRun ? 'to remove' : 'removed'}: ${r.leftoversRemoved}`)
+  return lines.join('\n')
+}

@@ -1,0 +1,142 @@
+import {execFile} from 'node:child_process'
+import {promises as fsp} from 'node:fs'
+import {dirname} from 'node:path'
+import {promisify} from 'node:util'
+
+import pMap from 'p-map'
+
+import {HoloError} from '../errors.js'
+import {fsyncDir} from '../fs/atomic.js'
+import type {CommitMode, Pending} from './file-task.js'
+
+const execFileAsync = promisify(execFile)
+
+/**
+ * How a rewritten file is made durable before it replaces the original (a rename must never
+ * publish data that a power cut could still lose):
+ * - `syncfs`: temp files are written without fsync; every few thousand files one syncfs(2)
+ *   (`sync -f`) flushes them all, then they are renamed. One flush instead of one per file.
+ * - `fsync`: each temp file is fsynced, then renamed (where `sync -f` is not available).
+ * - `none`: renamed at once (`--no-fsync`): crash-safe against a killed process, not a power cut.
+ * Either way a reader only ever sees complete files, and a crash leaves at most temp files.
+ */
+export type Durability = 'syncfs' | 'fsync' | 'none'
+
+export async function chooseDurability(root: string, fsync: boolean): Promise<Durability> {
+  if (!fsync) return 'none'
+  try {
+    await syncfs(root)
+    return 'syncfs'
+  } catch {
+    return 'fsync'
+  }
+}
+
+export function commitModeFor(durability: Durability): CommitMode {
+  return durability === 'syncfs' ? 'defer' : durability === 'fsync' ? 'fsync' : 'none'
+}
+
+/** syncfs(2) on the filesystem holding `path` (coreutils `sync -f`; Node.js has no binding). */
+async function syncfs(path: string): Promise<void> {
+  await execFileAsync('sync', ['-f', path], {timeout: 600_000})
+}
+
+export interface CommitterLimits {
+  files: number
+  bytes: number
+}
+
+/**
+ * Renames written temp files over (or into) their destinations once they are durable, and
+ * remembers the directories it changed so they can be made durable at the end of a phase.
+ * With `syncfs`, temp files wait here until a batch is full; `add` then awaits the flush,
+ * which holds back the worker that filled it.
+ */
+export class Committer {
+  readonly dirs = new Set<string>()
+  private pending: Pending[] = []
+  private pendingBytes = 0
+  private chain: Promise<void> = Promise.resolve()
+
+  constructor(
+    readonly durability: Durability,
+    private readonly root: string,
+    private readonly limits: CommitterLimits = {files: 4096, bytes: 256 << 20},
+  ) {}
+
+  /** A temp file written by a worker (defer mode); flushes when the batch is full. */
+  async add(pending: Pending, bytes: number): Promise<void> {
+    this.pending.push(pending)
+    this.pendingBytes += bytes
+    if (this.pending.length >= this.limits.files || this.pendingBytes >= this.limits.bytes) await this.flush()
+  }
+
+  /** A file a worker renamed itself (fsync and none modes): only its directories are remembered. */
+  renamed(pending: Pending): void {
+    this.track(pending)
+  }
+
+  /**
+   * A new name (re-key) must be durable before a catalog names it: its directory, and the
+   * directories above it that may have just been made. A file replaced in place needs nothing:
+   * after a power cut its old or its new version is there, both complete.
+   */
+  private track({final, fresh}: Pending): void {
+    if (!fresh) return
+    for (let dir = dirname(final), depth = 0; depth < 4; dir = dirname(dir), depth++) this.dirs.add(dir)
+  }
+
+  /** Make the waiting temp files durable, then rename them. Flushes run one at a time. */
+  flush(): Promise<void> {
+    const run = this.chain.then(() => this.flushNow())
+    this.chain = run.catch(() => undefined)
+    return run
+  }
+
+  private async flushNow(): Promise<void> {
+    if (this.pending.length === 0) return
+    const batch = this.pending
+    this.pending = []
+    this.pendingBytes = 0
+    try {
+      await syncfs(this.root)
+    } catch (error) {
+      await removeTemps(batch)
+      throw new HoloError('ENOSPC', `Could not make rewritten files durable (syncfs failed: ${(error as Error).message.trim()}); their originals are unchanged`, {path: this.root, cause: error})
+    }
+
+    for (const pending of batch) {
+      await fsp.rename(pending.temp, pending.final)
+      this.track(pending)
+    }
+  }
+
+  /** Drop every temp file still waiting: their originals stay as they were. */
+  async abort(): Promise<void> {
+    await this.chain
+    const batch = this.pending
+    this.pending = []
+    await removeTemps(batch)
+  }
+
+  /**
+   * Make the renames so far durable (before anything depends on them: a catalog naming a new
+   * file): one syncfs, or an fsync of each directory that got a new name.
+   */
+  async seal(): Promise<void> {
+    await this.flush()
+    if (this.durability === 'none') return
+    if (this.durability === 'syncfs') await syncfs(this.root)
+    else await pMap(this.dirs, (dir) => fsyncDir(dir), {concurrency: 8})
+    this.dirs.clear()
+  }
+}
+
+async function removeTemps(batch: Pending[]): Promise<void> {
+  await pMap(batch, ({temp}) => fsp.rm(temp, {force: true}), {concurrency: 16})
+}
+
+/** Make one directory's entries durable, where the durability asks for it. */
+export async function sealDir(durability: Durability, dir: string): Promise<void> {
+  if (durability !== 'none') await fsyncDir(dir)
+}

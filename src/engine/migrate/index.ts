@@ -1,0 +1,260 @@
+/**
+ * `holobench migrate`: recompress every library file and catalog of a hololib in place, and
+ * re-key it when the digest algorithm changes (to or from `none`). Crash-safe at every instant;
+ * resumable and idempotent. The order of the steps is the design:
+ *
+ * 1. Journal: `.holobench-migrate.json` in the library root (lock + "interrupted" marker).
+ * 2. Leftover temp files of dead writers are removed.
+ * 3. Files: each is read, decompressed and hashed; only if the hash matches its name is the new
+ *    version written to a temp file beside its destination, made durable, and renamed. In place
+ *    (same algorithm) the rename replaces the original: readers see the old or the new file.
+ *    Re-key: the new version gets its new name; the old file stays. No catalog names the new
+ *    files yet, and every old file is still there: RCC and holobench are unaffected.
+ * 4. The new names are made durable (one syncfs, or an fsync per directory).
+ * 5. Catalogs: each is rewritten atomically with the new digests (and the catalog codec). Before
+ *    its rename it names old files, after it new files; both exist. A catalog that needs a file
+ *    that could not be re-keyed (missing, corrupt) is left as it was and reported.
+ * 6. The compress.no marker is set or removed, last: while catalogs are being swapped RCC keeps
+ *    reading the library as before, so the catalogs not yet swapped still work for it (there is
+ *    no order in which RCC can read a half-swapped library whole: it takes the algorithm from
+ *    the marker, holobench from each digest's length).
+ * 7. Cleanup: old-algorithm files that no catalog names any more are removed, then empty dirs.
+ * 8. The journal is removed.
+ *
+ * Killed anywhere, a run leaves a library every catalog of which can be restored by holobench;
+ * the next run works out what is left from the library itself and finishes.
+ */
+import {promises as fsp} from 'node:fs'
+import {dirname} from 'node:path'
+
+import {allFileEntries, loadCatalogSet} from '../check/catalogs.js'
+import {removeLeftovers} from '../check/leftovers.js'
+import {walkLibrary, removeEmptyDirs} from '../check/walk.js'
+import type {LibraryFile} from '../check/walk.js'
+import {HoloError} from '../errors.js'
+import {writeFileAtomic} from '../fs/atomic.js'
+import {isCompressedLibrary, libraryLayout} from '../library.js'
+import type {Catalog} from '../types.js'
+import {migrateCatalog, needsRekey} from './catalogs.js'
+import type {CatalogChange} from './catalogs.js'
+import {Committer, chooseDurability, commitModeFor, sealDir} from './commit.js'
+import type {Durability} from './commit.js'
+import {algorithmForCodec} from './file-task.js'
+import type {FileSettings, FileTask} from './file-task.js'
+import {FilePhase} from './files.js'
+import {beginJournal, endJournal} from './journal.js'
+import {normalizeOptions} from './types.js'
+import type {MigrateOptions, MigrateResult, MigrateSettings} from './types.js'
+
+export type {CorruptFile, MigrateOptions, MigrateResult, OnCorrupt} from './types.js'
+export type {TargetCodec} from './file-task.js'
+export {TARGET_CODECS} from './file-task.js'
+export {JOURNAL_NAME, readJournal} from './journal.js'
+
+/** Dry run: files converted in memory to estimate the sizes after. */
+const SAMPLE_FILES = 256
+const SAMPLE_BYTES = 64 << 20
+
+export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
+  const s = normalizeOptions(options)
+  const started = performance.now()
+  const phases: MigrateResult['phases'] = []
+  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const t = performance.now()
+    try {
+      return await work()
+    } finally {
+      phases.push({name, seconds: (performance.now() - t) / 1000})
+    }
+  }
+
+  const layout = libraryLayout(s.root)
+  const markerBefore = !isCompressedLibrary(s.root)
+  const catalogs = await timed('read catalogs', () => loadCatalogSet(s.root)) // EUSAGE if not a hololib
+  const durability: Durability = s.dryRun ? 'none' : await chooseDurability(s.root, s.fsync)
+  const durable = durability !== 'none'
+  const {previous} = s.dryRun ? {previous: undefined} : await beginJournal(s.root, s.to, durable)
+  const algorithm = algorithmForCodec(s.to)
+  const committer = new Committer(durability, s.root)
+  let filePhase: FilePhase | undefined
+  let catalogsTouched = false
+  try {
+    const listing = await timed('list files', () => walkLibrary(s.root))
+    const leftovers = [...listing.leftovers, ...catalogs.leftovers].filter((l) => l.kind === 'holobench' && l.stale)
+    if (!s.dryRun) await removeLeftovers(leftovers)
+    const rekey = listing.files.some((f) => f.algorithm !== algorithm) || catalogs.loaded.some((c) => needsRekey(c.catalog, algorithm))
+    if (rekey && catalogs.unreadable.length > 0) {
+      const names = catalogs.unreadable.map((u) => u.path).join(', ')
+      throw new HoloError('ECORRUPT', `Cannot re-key ${s.root}: ${names} cannot be read, so the files it needs are unknown and no old file could be removed safely. Run \`holobench check --repair\` first; nothing was changed.`, {
+        path: catalogs.unreadable[0].path,
+      })
+    }
+
+    // Files.
+    const fileSettings: FileSettings = {
+      root: s.root,
+      mode: 'convert',
+      codec: s.to,
+      algorithm,
+      level: s.level,
+      zstdBackend: s.zstdBackend,
+      commit: commitModeFor(durability),
+      dryRun: s.dryRun,
+    }
+    const totalBytes = listing.files.reduce((sum, f) => sum + f.size, 0)
+    const phase = new FilePhase({settings: fileSettings, workers: s.workers, committer, onCorrupt: s.onCorrupt, quarantine: s.quarantine, phase: 'migrate', onProgress: s.onProgress}, listing.files.length, totalBytes)
+    filePhase = phase
+    const tasks = planTasks(listing.files, s, phase)
+    await timed('files', () => phase.run(tasks, new Map(listing.files.map((f) => [f.path, f.size]))))
+    if (phase.failure) throw phase.failure
+    await timed('seal files', () => committer.seal())
+
+    // Catalogs, then the marker.
+    const changes: CatalogChange[] = []
+    const after: Catalog[] = []
+    await timed('catalogs', async () => {
+      let done = 0
+      for (const loaded of catalogs.loaded) {
+        const {change, catalog} = await migrateCatalog(loaded, {codec: s.to, algorithm, renames: phase.renames, zstdBackend: s.zstdBackend, fsync: durable, dryRun: s.dryRun})
+        if (change.action === 'rewritten' && !s.dryRun) catalogsTouched = true
+        changes.push(change)
+        after.push(catalog)
+        s.onProgress?.({phase: 'catalogs', done: ++done, total: catalogs.loaded.length, unit: 'catalogs'})
+      }
+
+      if (!s.dryRun) {
+        await sealDir(durability, layout.catalogDir)
+        await setMarker(s.root, s.to === 'none', durability)
+      }
+    })
+
+    // Old names no catalog needs any more.
+    const removed = s.dryRun ? {files: 0, bytes: 0} : await timed('cleanup', () => removeOldFiles(listing.files, phase.renames, after, algorithm))
+    if (!s.dryRun) await endJournal(s.root, durable)
+
+    const sizes = new Map(listing.files.map((f) => [f.path, f.size]))
+    const quarantinedBytes = phase.corrupt.filter((c) => c.action === 'quarantined').reduce((sum, c) => sum + (sizes.get(c.path) ?? 0), 0)
+    // Re-keyed old files count as gone (in convertedStoredBytes) unless a catalog kept them.
+    const keptOldBytes = listing.files.filter((f) => phase.renames.has(f.digest)).reduce((sum, f) => sum + f.size, 0) - removed.bytes
+    const bytesAfter = s.dryRun
+      ? totalBytes + estimateAfter(phase)
+      : totalBytes - phase.convertedStoredBytes + phase.outBytes + keptOldBytes - quarantinedBytes
+    const fileSeconds = phases.find((p) => p.name === 'files')?.seconds ?? 0
+    return {
+      library: s.root,
+      to: s.to,
+      dryRun: s.dryRun,
+      durability,
+      rekey,
+      resumed: previous ? {to: previous.to, startedAt: previous.startedAt} : null,
+      files: {
+        total: listing.files.length,
+        migrated: s.dryRun ? phase.outcomes.planned : phase.outcomes.converted,
+        rekeyed: phase.outcomes.rekeyed,
+        skipped: phase.outcomes.skipped,
+        failed: phase.outcomes.failed,
+        removed: removed.files,
+      },
+      catalogs: {
+        total: catalogs.loaded.length + catalogs.unreadable.length,
+        rewritten: changes.filter((c) => c.action === 'rewritten').length,
+        unchanged: changes.filter((c) => c.action === 'unchanged').length,
+        failed: changes.filter((c) => c.action === 'failed').length + catalogs.unreadable.length,
+      },
+      bytesBefore: totalBytes,
+      bytesAfter,
+      estimated: s.dryRun,
+      rawBytes: phase.rawBytes,
+      ratio: bytesAfter > 0 ? totalBytes / bytesAfter : 0,
+      throughput: fileSeconds > 0 ? phase.rawBytes / fileSeconds : 0,
+      seconds: (performance.now() - started) / 1000,
+      marker: {before: markerBefore, after: s.dryRun ? markerBefore : s.to === 'none'},
+      leftoversRemoved: leftovers.length,
+      corrupt: phase.corrupt,
+      catalogChanges: changes,
+      phases,
+    }
+  } catch (error) {
+    await committer.abort()
+    if (!s.dryRun && !catalogsTouched) {
+      // No catalog names a new file yet: take the new names back, and the library is as it was
+      // (files recompressed in place stay recompressed: they are complete and verified).
+      if (filePhase) await Promise.all(filePhase.freshNames.map((name) => fsp.rm(name, {force: true})))
+      await endJournal(s.root, durable)
+    }
+
+    throw error
+  }
+}
+
+/**
+ * What the workers get. A SipHash file in a library going to `none` is raw by definition (RCC
+ * reads compress.no files raw), so it is not even opened. Dry runs mark a spread of files for
+ * conversion in memory, to estimate the sizes after.
+ */
+function planTasks(files: LibraryFile[], s: MigrateSettings, phase: FilePhase): FileTask[] {
+  const tasks: FileTask[] = []
+  for (const file of files) {
+    if (s.to === 'none' && file.algorithm === 'siphash128') phase.skipWithoutReading(file)
+    else tasks.push({path: file.path, digest: file.digest})
+  }
+
+  if (s.dryRun) {
+    // The biggest files weigh most in the total: sample them first, then a spread of the rest.
+    const sizes = new Map(files.map((f) => [f.path, f.size]))
+    const size = (task: FileTask) => sizes.get(task.path) ?? 0
+    let bytes = 0
+    for (const task of [...tasks].sort((a, b) => size(b) - size(a)).slice(0, 16)) {
+      if (bytes + size(task) > SAMPLE_BYTES / 2) break
+      task.sample = true
+      bytes += size(task)
+    }
+
+    const step = Math.max(1, Math.ceil(tasks.length / SAMPLE_FILES))
+    for (let i = 0; i < tasks.length && bytes < SAMPLE_BYTES; i += step) {
+      if (tasks[i].sample) continue
+      tasks[i].sample = true
+      bytes += size(tasks[i])
+    }
+  }
+
+  return tasks
+}
+
+/** Dry run: the change in stored bytes, from the sampled files' ratio applied to the rest. */
+function estimateAfter(phase: FilePhase): number {
+  const ratio = phase.convertedStoredBytes > 0 ? phase.outBytes / phase.convertedStoredBytes : 1
+  return phase.outBytes - phase.convertedStoredBytes + phase.plannedStoredBytes * (ratio - 1)
+}
+
+/** compress.no present exactly when the library is raw, as RCC reads it (any non-directory counts). */
+async function setMarker(root: string, present: boolean, durability: Durability): Promise<void> {
+  const {markerPath, catalogDir} = libraryLayout(root)
+  if (present === !isCompressedLibrary(root)) return
+  if (present) await writeFileAtomic(markerPath, 'present', {fsync: durability !== 'none'})
+  else await fsp.rm(markerPath, {force: true})
+  await sealDir(durability, catalogDir)
+}
+
+/**
+ * Remove the old-algorithm files that were re-keyed and that no catalog names any more (a
+ * catalog left unmigrated keeps its files). Catalogs are durable by now, so a power cut cannot
+ * bring back a catalog naming a removed file.
+ */
+async function removeOldFiles(files: LibraryFile[], renames: ReadonlyMap<string, string>, catalogs: Catalog[], algorithm: string): Promise<{files: number; bytes: number}> {
+  const referenced = new Set<string>()
+  for (const catalog of catalogs) for (const file of allFileEntries(catalog.tree)) if (file.digest) referenced.add(file.digest)
+  const dirs = new Set<string>()
+  let count = 0
+  let bytes = 0
+  for (const file of files) {
+    if (file.algorithm === algorithm || !renames.has(file.digest) || referenced.has(file.digest)) continue
+    await fsp.rm(file.path, {force: true})
+    count++
+    bytes += file.size
+    for (let dir = dirname(file.path), depth = 0; depth < 3; dir = dirname(dir), depth++) dirs.add(dir)
+  }
+
+  await removeEmptyDirs([...dirs])
+  return {files: count, bytes}
+}

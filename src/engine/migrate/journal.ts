@@ -1,0 +1,69 @@
+import {promises as fsp} from 'node:fs'
+import {hostname} from 'node:os'
+import {join} from 'node:path'
+
+import {processAlive} from '../check/leftovers.js'
+import {HoloError} from '../errors.js'
+import {fsyncDir, writeFileAtomic} from '../fs/atomic.js'
+import type {TargetCodec} from './file-task.js'
+
+/**
+ * `<hololib>/.holobench-migrate.json`: written before a migration changes anything, removed when
+ * it is done. It is the lock that keeps two migrations apart, and it tells a later run (and
+ * `holobench check`) that a migration was interrupted and to what target. It lives in the library
+ * root, outside `catalog/` (RCC's glob `[0-9a-f]*v12.*` could never match it anyway).
+ *
+ * The journal is not needed to finish the job: every step of a migration can be read back from
+ * the library itself (file names say their algorithm, catalogs their digests), so a resumed run
+ * works out what is left from the library, whatever target the interrupted run had.
+ */
+export const JOURNAL_NAME = '.holobench-migrate.json'
+
+export interface Journal {
+  tool: 'holobench migrate'
+  version: 1
+  to: TargetCodec
+  pid: number
+  host: string
+  startedAt: string
+}
+
+export function journalPath(root: string): string {
+  return join(root, JOURNAL_NAME)
+}
+
+export async function readJournal(root: string): Promise<Journal | undefined> {
+  try {
+    const parsed = JSON.parse(await fsp.readFile(journalPath(root), 'utf8')) as Partial<Journal>
+    if (parsed.tool !== 'holobench migrate' || typeof parsed.to !== 'string') return undefined
+    return parsed as Journal
+  } catch {
+    return undefined
+  }
+}
+
+/** The journal left by a migration that is still running on this host, if any. */
+export function isLive(journal: Journal): boolean {
+  return journal.host === hostname() && journal.pid !== process.pid && processAlive(journal.pid)
+}
+
+/**
+ * Take the library for a migration to `to`. A journal of a live migration refuses; one of a
+ * dead one (killed, crashed, out of space) is taken over and returned as `previous`.
+ */
+export async function beginJournal(root: string, to: TargetCodec, durable: boolean): Promise<{previous?: Journal}> {
+  const previous = await readJournal(root)
+  if (previous && isLive(previous)) {
+    throw new HoloError('EUSAGE', `Another holobench migrate (pid ${previous.pid}, to ${previous.to}, since ${previous.startedAt}) is working on ${root}; wait for it to finish`, {path: root})
+  }
+
+  const journal: Journal = {tool: 'holobench migrate', version: 1, to, pid: process.pid, host: hostname(), startedAt: new Date().toISOString()}
+  await writeFileAtomic(journalPath(root), `${JSON.stringify(journal, null, 2)}\n`, {fsync: durable})
+  if (durable) await fsyncDir(root)
+  return {previous}
+}
+
+export async function endJournal(root: string, durable: boolean): Promise<void> {
+  await fsp.rm(journalPath(root), {force: true})
+  if (durable) await fsyncDir(root)
+}

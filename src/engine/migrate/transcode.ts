@@ -1,0 +1,186 @@
+import {closeSync, fchownSync, fstatSync, fsync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync} from 'node:fs'
+import {dirname} from 'node:path'
+import {promisify} from 'node:util'
+
+import {compressBuffer, decompressBuffer} from '../codec/index.js'
+import {digestBuffer} from '../digest.js'
+import {isHoloError} from '../errors.js'
+import {tempPathFor} from '../fs/atomic.js'
+import {libraryFilePath} from '../library.js'
+import {serializeError} from '../restore/wire.js'
+import {BUFFER_LIMIT_BYTES, algorithmOf, contentBound, formatForCodec, integrityError, readingFor, spaceError} from './file-task.js'
+import type {FileOutcome, FileSettings, FileTask, Pending} from './file-task.js'
+
+const fsyncAsync = promisify(fsync)
+const IS_ROOT = process.getuid?.() === 0
+
+/**
+ * Verify or convert one library file that fits in memory. File system calls are synchronous on
+ * purpose: this runs on a worker thread, where a blocking call costs microseconds and a hop to
+ * libuv's pool costs more, and most library files are small. Only the codecs and an fsync await.
+ *
+ * A file is never rewritten unless its content hashed to its name first. A conversion is written
+ * to a temp file beside its destination and renamed over it (or left for the main thread to
+ * rename once durable), so every reader sees the old file or the new one, each complete.
+ */
+export async function transcodeFile(task: FileTask, s: FileSettings): Promise<FileOutcome> {
+  const base = {path: task.path, digest: task.digest}
+  const algorithm = algorithmOf(task.digest)
+  const rekey = s.mode === 'convert' && algorithm !== s.algorithm
+  const read = readStored(task.path, (head) => {
+    const format = readingFor(algorithm, head)
+    return s.mode === 'convert' && !rekey && format === formatForCodec(s.codec) ? 'stop' : 'continue'
+  })
+  if (read === 'missing') return {...base, status: 'missing', storedBytes: 0}
+  const format = readingFor(algorithm, read.head)
+  if (read.stopped) return {...base, status: 'skipped', format, storedBytes: read.size}
+  if (s.dryRun && !task.sample) return {...base, status: 'planned', format, storedBytes: read.size}
+  if (!read.stored) return {...base, status: 'large', format, storedBytes: read.size}
+  const stored = read.stored
+  if (contentBound(stored, format) > BUFFER_LIMIT_BYTES) return {...base, status: 'large', format, storedBytes: read.size}
+
+  let content: Buffer
+  try {
+    content = format === 'raw' ? stored : await decompressBuffer(stored, {path: task.path, zstdBackend: s.zstdBackend})
+  } catch (error) {
+    if (isHoloError(error)) return {...base, status: 'corrupt', format, storedBytes: stored.length, error: serializeError(error)}
+    throw error
+  }
+
+  const actual = digestBuffer(algorithm, content)
+  if (actual !== task.digest) return {...base, status: 'corrupt', format, storedBytes: stored.length, error: serializeError(integrityError(task, actual))}
+  const counts = {format, storedBytes: stored.length, rawBytes: content.length}
+  if (s.mode === 'verify') return {...base, ...counts, status: 'verified'}
+
+  const out = s.codec === 'none' ? content : await compressBuffer(s.codec, content, {level: s.level, zstdBackend: s.zstdBackend})
+  if (s.dryRun) return {...base, ...counts, status: 'planned', outBytes: out.length}
+  if (!rekey) {
+    const written = writeTemp(task.path, out, read.owner)
+    return {...base, ...counts, status: 'converted', outBytes: out.length, pending: await commit(written, false, s)}
+  }
+
+  const newDigest = digestBuffer(s.algorithm, content)
+  const final = libraryFilePath(s.root, newDigest)
+  const existing = await existingSize(final, newDigest, s)
+  if (existing !== undefined) return {...base, ...counts, status: 'converted', outBytes: existing, newDigest, existed: true}
+  mkdirSync(dirname(final), {recursive: true, mode: 0o755})
+  const written = writeTemp(final, out, read.owner)
+  return {...base, ...counts, status: 'converted', outBytes: out.length, newDigest, pending: await commit(written, true, s)}
+}
+
+/** The outcome for an error that must stop the run (ENOSPC, EIO, EACCES, ...). */
+export function failedOutcome(task: FileTask, error: unknown): FileOutcome {
+  return {path: task.path, digest: task.digest, status: 'failed', storedBytes: 0, error: serializeError(error)}
+}
+
+interface Owner {
+  mode: number
+  uid: number
+  gid: number
+}
+
+interface StoredRead {
+  head: Buffer
+  size: number
+  owner: Owner
+  /** The head sufficed (already in the target format). */
+  stopped: boolean
+  /** The whole file, unless it is too big to hold or reading stopped at the head. */
+  stored?: Buffer
+}
+
+/** Read a file's head, and all of it unless `atHead` says stop or it is too big: one open. */
+function readStored(path: string, atHead: (head: Buffer) => 'stop' | 'continue'): StoredRead | 'missing' {
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing'
+    throw error
+  }
+
+  try {
+    const stats = fstatSync(fd)
+    const owner = {mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid}
+    const head = Buffer.alloc(4)
+    const headBytes = readSync(fd, head, 0, 4, 0)
+    const result: StoredRead = {head: head.subarray(0, headBytes), size: stats.size, owner, stopped: atHead(head.subarray(0, headBytes)) === 'stop'}
+    if (result.stopped || stats.size > BUFFER_LIMIT_BYTES) return result
+    const stored = Buffer.allocUnsafe(stats.size)
+    let at = 0
+    while (at < stored.length) {
+      const n = readSync(fd, stored, at, stored.length - at, at)
+      if (n === 0) break
+      at += n
+    }
+
+    result.stored = at === stored.length ? stored : stored.subarray(0, at)
+    return result
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Write `data` to a new temp file beside `final`, with the original's mode (and owner, as root). */
+function writeTemp(final: string, data: Uint8Array, owner: Owner): {temp: string; final: string; fd: number} {
+  const temp = tempPathFor(final)
+  let fd: number
+  try {
+    fd = openSync(temp, 'wx', owner.mode || 0o644)
+  } catch (error) {
+    throw spaceError(error, final)
+  }
+
+  try {
+    let at = 0
+    while (at < data.length) at += writeSync(fd, data, at, data.length - at)
+    if (IS_ROOT && (owner.uid !== 0 || owner.gid !== 0)) fchownSync(fd, owner.uid, owner.gid)
+  } catch (error) {
+    closeSync(fd)
+    rmSync(temp, {force: true})
+    throw spaceError(error, final)
+  }
+
+  return {temp, final, fd}
+}
+
+/** Per the commit mode: fsync then rename, rename at once, or hand the temp file to the main thread. */
+async function commit(written: {temp: string; final: string; fd: number}, fresh: boolean, s: FileSettings): Promise<Pending> {
+  const {temp, final, fd} = written
+  try {
+    if (s.commit === 'fsync') await fsyncAsync(fd)
+  } catch (error) {
+    closeSync(fd)
+    rmSync(temp, {force: true})
+    throw spaceError(error, final)
+  }
+
+  closeSync(fd)
+  if (s.commit === 'defer') return {temp, final, fresh, renamed: false}
+  try {
+    renameSync(temp, final)
+  } catch (error) {
+    rmSync(temp, {force: true})
+    throw error
+  }
+
+  return {temp, final, fresh, renamed: true}
+}
+
+/**
+ * Re-key: the stored size of a file already at the new name, if it is stored in the target
+ * format and holds the right content (an earlier, interrupted run wrote it). Anything else
+ * there is replaced.
+ */
+async function existingSize(path: string, digest: string, s: FileSettings): Promise<number | undefined> {
+  const read = readStored(path, () => 'continue')
+  if (read === 'missing' || !read.stored) return undefined
+  const format = readingFor(s.algorithm, read.head)
+  if (format !== formatForCodec(s.codec) || contentBound(read.stored, format) > BUFFER_LIMIT_BYTES) return undefined
+  try {
+    const content = format === 'raw' ? read.stored : await decompressBuffer(read.stored, {path, zstdBackend: s.zstdBackend})
+    return digestBuffer(s.algorithm, content) === digest ? read.size : undefined
+  } catch {
+    return undefined
+  }
+}

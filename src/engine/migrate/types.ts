@@ -1,0 +1,118 @@
+import {availableParallelism} from 'node:os'
+import {resolve} from 'node:path'
+
+import {defaultQuarantineDir} from '../check/quarantine.js'
+import {HoloError} from '../errors.js'
+import type {ProgressCallback, ZstdBackend} from '../types.js'
+import type {CatalogChange} from './catalogs.js'
+import type {Durability} from './commit.js'
+import {TARGET_CODECS} from './file-task.js'
+import type {TargetCodec} from './file-task.js'
+
+export type OnCorrupt = 'report' | 'quarantine'
+
+export interface MigrateOptions {
+  /** The hololib root (holds catalog/ and library/). */
+  library: string
+  to: TargetCodec
+  /** Report what would change, with estimated sizes, and write nothing. */
+  dryRun?: boolean
+  /** Worker threads for files that fit in memory; default: one per core. */
+  jobs?: number
+  /** Compression level for library files; default 1 (RCC's gzip BestSpeed, zstd SpeedFastest). */
+  level?: number
+  zstdBackend?: ZstdBackend | 'auto'
+  /** A file whose content does not match its name: left where it is (report), or moved to the quarantine. */
+  onCorrupt?: OnCorrupt
+  /** Quarantine folder; default `<library>/quarantine`. */
+  quarantine?: string
+  /** Make each rewritten file durable before it replaces the original; default true. */
+  fsync?: boolean
+  onProgress?: ProgressCallback
+}
+
+/** Options after checking and defaulting, once, at the entry point. */
+export interface MigrateSettings {
+  root: string
+  to: TargetCodec
+  dryRun: boolean
+  workers: number
+  level?: number
+  zstdBackend: ZstdBackend | 'auto'
+  onCorrupt: OnCorrupt
+  quarantine: string
+  fsync: boolean
+  onProgress?: ProgressCallback
+}
+
+export function normalizeOptions(options: MigrateOptions): MigrateSettings {
+  if (!TARGET_CODECS.includes(options.to)) throw new HoloError('EUSAGE', `--to must be one of ${TARGET_CODECS.join(', ')}, got ${JSON.stringify(options.to)}`)
+  if (options.level !== undefined && options.to === 'none') throw new HoloError('EUSAGE', '--level has no meaning with --to none (files are stored raw)')
+  if (options.jobs !== undefined && (!Number.isInteger(options.jobs) || options.jobs < 1)) throw new HoloError('EUSAGE', `--jobs must be a positive integer, got ${options.jobs}`)
+  const root = resolve(options.library)
+  return {
+    root,
+    to: options.to,
+    dryRun: options.dryRun === true,
+    workers: options.jobs ?? Math.max(1, availableParallelism()),
+    level: options.level,
+    zstdBackend: options.zstdBackend ?? 'auto',
+    onCorrupt: options.onCorrupt ?? 'report',
+    quarantine: resolve(options.quarantine ?? defaultQuarantineDir(root)),
+    fsync: options.fsync !== false,
+    onProgress: options.onProgress,
+  }
+}
+
+/** A library file that did not verify: never rewritten, never propagated. */
+export interface CorruptFile {
+  path: string
+  digest: string
+  /** ECORRUPT (cannot be decompressed), EINTEGRITY (wrong content) or EMISSING (vanished). */
+  code: string
+  message: string
+  action: 'left' | 'quarantined'
+  quarantinedTo?: string
+}
+
+export interface MigrateResult {
+  library: string
+  to: TargetCodec
+  dryRun: boolean
+  durability: Durability
+  /** The digest algorithm changes for some files (to or from `none`). */
+  rekey: boolean
+  /** An interrupted migration's journal was found and taken over. */
+  resumed: {to: TargetCodec; startedAt: string} | null
+  files: {
+    total: number
+    /** Rewritten (recompressed in place, or re-keyed under a new name). */
+    migrated: number
+    /** Of the migrated, those re-keyed. */
+    rekeyed: number
+    /** Already in the target format. */
+    skipped: number
+    /** Corrupt or vanished: reported, left or quarantined. */
+    failed: number
+    /** Old-algorithm files removed after every catalog moved to the new names. */
+    removed: number
+  }
+  catalogs: {total: number; rewritten: number; unchanged: number; failed: number}
+  /** Stored bytes of the library files, before and after (estimated in a dry run). */
+  bytesBefore: number
+  bytesAfter: number
+  estimated: boolean
+  /** Uncompressed bytes of the files migrated. */
+  rawBytes: number
+  /** bytesBefore / bytesAfter. */
+  ratio: number
+  /** rawBytes per second of the file phase. */
+  throughput: number
+  seconds: number
+  marker: {before: boolean; after: boolean}
+  /** Temp files of interrupted writes removed (a dry run only counts them). */
+  leftoversRemoved: number
+  corrupt: CorruptFile[]
+  catalogChanges: CatalogChange[]
+  phases: Array<{name: string; seconds: number}>
+}
