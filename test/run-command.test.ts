@@ -1,29 +1,13 @@
-import {spawn} from 'node:child_process'
 import {existsSync, promises as fsp} from 'node:fs'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {ResultsFile} from '../src/bench/results.js'
+import {cli} from './helpers/cli.js'
 import {acquireCowDir} from './helpers/cow.js'
 import type {CowDir} from './helpers/cow.js'
 import {tempDir} from './helpers/tree.js'
-
-const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url))
-
-/** Run the CLI as a real process; resolves with its exit code and output. */
-function cli(args: string[], options: {onSpawn?: (child: ReturnType<typeof spawn>) => void} = {}): Promise<{code: number | null; signal: string | null; stdout: string; stderr: string}> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {env: {...process.env, OCLIF_COLUMNS: '1000'}})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('close', (code, signal) => resolve({code, signal, stdout, stderr}))
-    options.onSpawn?.(child)
-  })
-}
 
 async function scratchLeftovers(dir: string): Promise<string[]> {
   return (await fsp.readdir(dir)).filter((name) => name.startsWith('holobench-run-'))

@@ -73,7 +73,8 @@ export async function inspect(options: InspectOptions): Promise<InspectResult> {
   let files = 0
   let relocatedFiles = 0
   for (const {path: catalogPath, catalog} of catalogs) {
-    const summary: CatalogSummary = {path: catalogPath, identity: catalog.identity, platform: catalog.platform, files: 0, dirs: countDirs(catalog.tree), symlinks: 0, rawBytes: 0, relocatedFiles: 0}
+    const shape = countDirs(catalog.tree)
+    const summary: CatalogSummary = {path: catalogPath, identity: catalog.identity, platform: catalog.platform, files: 0, dirs: shape.dirs, symlinks: shape.links, rawBytes: 0, relocatedFiles: 0}
     for (const {file} of catalogFiles(catalog.tree)) {
       if (file.symlink) {
         summary.symlinks++
@@ -137,9 +138,20 @@ function bucket(mix: SizeMix, size: number): void {
   else mix.over1MiB++
 }
 
-function countDirs(dir: CatalogDir): number {
-  let count = 1
-  for (const sub of Object.values(dir.subdirs)) if (!sub.symlink) count += countDirs(sub)
+/** Real directories, and symlinked ones (which catalogFiles does not list). */
+function countDirs(dir: CatalogDir): {dirs: number; links: number} {
+  const count = {dirs: 1, links: 0}
+  for (const sub of Object.values(dir.subdirs)) {
+    if (sub.symlink) {
+      count.links++
+      continue
+    }
+
+    const inner = countDirs(sub)
+    count.dirs += inner.dirs
+    count.links += inner.links
+  }
+
   return count
 }
 
