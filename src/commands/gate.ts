@@ -24,7 +24,7 @@ export interface GateOutput {
   report?: GateReport
 }
 
-const RUN_FLAGS = ['variant', 'scratch', 'warmup', 'min-runs', 'min-time', 'jobs', 'seed', 'inject-slowdown', 'out', 'reruns']
+const RUN_FLAGS = ['variants', 'scratch', 'warmup', 'runs', 'min-time', 'jobs', 'out', 'reruns']
 
 export default class Gate extends HoloCommand {
   static override summary = 'Fail a CI build when restores got slower than a baseline, and only then.'
@@ -56,13 +56,12 @@ Exit codes: 0 pass or warn, 1 regression, 2 usage or input error (missing file, 
     'update-baseline': Flags.boolean({description: 'write the current results to --baseline (atomically) instead of judging them'}),
     out: Flags.string({description: 'when the gate runs the benchmark: also write the measured results here'}),
     reruns: Flags.integer({description: 'when the gate runs the benchmark: measure again up to this many times while a timing row warns or fails, judging the pooled samples', default: 1, min: 0}),
-    variant: Flags.string({description: 'when the gate runs the benchmark: variants to measure (default: the baseline\'s)', multiple: true, delimiter: ','}),
+    variants: Flags.string({description: 'when the gate runs the benchmark: variants to measure (default: the baseline\'s)', multiple: true, delimiter: ','}),
     scratch: Flags.string({description: 'when the gate runs the benchmark: scratch directory for restores'}),
-    warmup: Flags.integer({description: 'when the gate runs the benchmark: warm-up restores per variant (default: the baseline\'s)', min: 0}),
-    'min-runs': Flags.integer({description: 'when the gate runs the benchmark: minimum measured restores (default: the baseline\'s)', min: 1}),
+    warmup: Flags.integer({description: 'when the gate runs the benchmark: warm-up restores per variant (default: the baseline\'s)', min: 1}),
+    runs: Flags.integer({description: 'when the gate runs the benchmark: minimum measured restores (default: the baseline\'s)', min: 1}),
     'min-time': Flags.string({description: 'when the gate runs the benchmark: minimum seconds per variant (default: the baseline\'s)'}),
     jobs: Flags.integer({char: 'j', description: 'when the gate runs the benchmark: parallel restore workers (default: the baseline\'s)', min: 1}),
-    seed: Flags.integer({description: 'when the gate runs the benchmark: scenario seed (default: the baseline\'s)'}),
     'inject-slowdown': Flags.string({description: 'test only: add work to matching restores, e.g. zstd:0.2', hidden: true}),
   }
 
@@ -76,6 +75,7 @@ Exit codes: 0 pass or warn, 1 regression, 2 usage or input error (missing file, 
       clock: flags.clock,
       ...(flags.metric ? {metrics: flags.metric} : {}),
     }
+    if (flags.current && flags['inject-slowdown']) this.error('--inject-slowdown needs a run: it cannot change --current results', {exit: 2})
     const runOverrides = this.runOverrides(flags)
     const baseline = await this.loadBaseline(flags.baseline, flags['update-baseline'])
     const measure = async (): Promise<ResultsFile> => {
@@ -117,13 +117,12 @@ Exit codes: 0 pass or warn, 1 regression, 2 usage or input error (missing file, 
     if (minTime !== undefined && !(minTime >= 0)) this.error(`--min-time ${flags['min-time']} is not a number of seconds`, {exit: 2})
     return {
       argv: this.argv,
-      variants: flags.variant,
+      variants: flags.variants,
       scratch: flags.scratch,
       warmupRuns: flags.warmup,
-      minRuns: flags['min-runs'],
+      minRuns: flags.runs,
       minTimeSeconds: minTime,
       jobs: flags.jobs,
-      seed: flags.seed,
       injectSlowdown: flags['inject-slowdown'] === undefined ? undefined : parseSlowdown(flags['inject-slowdown']),
     }
   }

@@ -9,12 +9,12 @@ const gunzipAsync = promisify(zlib.gunzip)
 
 /**
  * Up to this stored size a synchronous call beats a hop to libuv's pool, even with 8 files in
- * flight (bench/codec-small.ts, Node 20, 2 cores: 1-16 KiB files, median 2.7 KiB, gunzipSync
- * 16-25 µs per call against 30-58 µs for async gunzip; by size, sync wins up to ~5-10 KiB
- * stored and the two are even around 20 KiB). Above it the pool lets big files inflate in
- * parallel and keeps the event loop free.
+ * flight. bench/codec-small.ts (2 cores, real 1-16 KiB files, median 2.7 KiB): gunzipSync 16 µs
+ * per call against 41 µs for async gunzip on Node 20 (23 vs 60 µs on Node 24); by size, sync
+ * still wins at ~73 KiB stored (581 vs 757 µs) and the two cross around 300 KiB. Capping it at
+ * 64 KiB keeps each synchronous call (and the event-loop stall) under ~0.5 ms.
  */
-export const GZIP_SYNC_MAX_BYTES = 16 * 1024
+export const GZIP_SYNC_MAX_BYTES = 64 * 1024
 
 export async function gzipCompress(data: Buffer, level: number): Promise<Buffer> {
   if (data.length <= GZIP_SYNC_MAX_BYTES) return zlib.gzipSync(data, {level})

@@ -28,7 +28,7 @@ export const ZSTD_FRAME_BYTES = 4 * 1024 * 1024
 export const NATIVE_FRAME_MAX_BYTES = 32 * 1024 * 1024
 const ZLIB_SLICE_BYTES = 1024 * 1024
 /** Whole frames in flight at once: one per core here, plus one being filled. */
-const FRAMES_IN_FLIGHT = 2
+const FRAMES_IN_FLIGHT = 3
 
 export type HugeFrameDecoder = 'auto' | 'zlib' | 'fzstd'
 
