@@ -38,6 +38,10 @@ export interface RunSettings {
   minRuns: number
   minTimeSeconds: number
   jobs: number
+  /** Lifted as RCC does, without __pycache__, *.pyc, .git, … (absent in older files: false). */
+  rccExcludes?: boolean
+  /** Rounds the variants were interleaved in (absent in older files: 1). */
+  rounds?: number
 }
 
 export interface ScenarioResult {

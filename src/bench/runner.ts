@@ -42,6 +42,8 @@ export interface RunOptions {
   onScenario?: (partial: ResultsFile) => Promise<void>
   /** Lift as RCC does, without __pycache__, *.pyc, .git, …; default false: every file of the corpus. */
   rccExcludes?: boolean
+  /** Rounds the variants are interleaved in (default 5, at most minRuns). */
+  rounds?: number
   /** Test-only: add `factor` × the measured time as busy work to matching variants' restores. */
   injectSlowdown?: {variant?: string; codec?: string; factor: number}
 }
@@ -72,6 +74,8 @@ export async function runBenchmark(options: RunOptions): Promise<ResultsFile> {
         minRuns: options.minRuns,
         minTimeSeconds: options.minTimeSeconds,
         jobs: options.jobs,
+        rccExcludes: options.rccExcludes === true,
+        rounds: Math.max(1, Math.min(options.rounds ?? 5, options.minRuns)),
       },
       scenarios: [],
     }
@@ -127,17 +131,14 @@ async function runCorpus(corpus: Corpus, variants: VariantSpec[], scratch: strin
   }
 
   tree ??= await treeFactsOf(corpus.root)
-  const rows: VariantResult[] = []
-  for (const variant of variants) {
-    const measure = restoreTask(variant, corpus, catalogs, floorSource, options)
-    rows.push(await measureVariant(variant, measure, scratch, corpus, tree, options))
-  }
-
+  const plans = variants.map((variant) => ({variant, restore: restoreTask(variant, corpus, catalogs, floorSource, options)}))
+  const rows = await measureVariants(plans, scratch, corpus, tree, options)
   addRatios(rows)
   return {scenario: corpus.label, source: corpus.source, tree, libraries, rows}
 }
 
 type RestoreTask = (target: string) => Promise<DropResult | undefined>
+
 
 function restoreTask(variant: VariantSpec, corpus: Corpus, catalogs: Map<CodecName, string>, floorSource: string | undefined, options: RunOptions): RestoreTask {
   if (variant.strategy === 'floor') {
@@ -162,13 +163,13 @@ function restoreTask(variant: VariantSpec, corpus: Corpus, catalogs: Map<CodecNa
 
 type DropOptionsStrategy = 'copy' | 'reflink' | 'hardlink'
 
-/**
- * Time one variant with tinybench. Each restore goes into a fresh empty target made and removed
- * outside the timed region; the first restore is a trial that also tells whether the variant
- * can run here at all (reflink on a filesystem without clones is reported, never timed as a copy).
- */
-async function measureVariant(variant: VariantSpec, restore: RestoreTask, scratch: string, corpus: Corpus, tree: TreeFacts, options: RunOptions): Promise<VariantResult> {
-  const row: VariantResult = {
+interface VariantPlan {
+  variant: VariantSpec
+  restore: RestoreTask
+}
+
+function emptyRow(variant: VariantSpec): VariantResult {
+  return {
     variant: variant.name,
     codec: variant.codec,
     verify: variant.verify,
@@ -176,74 +177,110 @@ async function measureVariant(variant: VariantSpec, restore: RestoreTask, scratc
     ...(variant.zstdBackend ? {zstdBackend: variant.zstdBackend} : {}),
     status: 'ok',
     samples: [],
+    cpuSamples: [],
     stats: null,
     ratioToGzip: null,
     ratioToFloor: null,
     outliers: [],
   }
+}
+
+/**
+ * Time the variants with tinybench, interleaved: in each round every variant runs a few
+ * restores, in an order rotated from round to round, so a burst of load on a shared machine
+ * falls on all of them alike rather than on whichever ran then. Each restore goes into a fresh
+ * empty target made and removed outside the timed region. A first untimed restore per variant
+ * (the warm-up) also tells whether it can run here at all: reflink on a filesystem without
+ * clones is reported unsupported, never timed as a copy.
+ */
+async function measureVariants(plans: VariantPlan[], scratch: string, corpus: Corpus, tree: TreeFacts, options: RunOptions): Promise<VariantResult[]> {
+  const rows = plans.map((plan) => emptyRow(plan.variant))
   let counter = 0
   // Same basename as the corpus, so relocations are patched exactly as in a real restore.
   const freshTarget = () => join(scratch, `t${counter++}`, basename(corpus.root))
-  const slowdown = slowdownFor(variant, options)
-  const once = async (): Promise<{seconds: number; result: DropResult | undefined}> => {
-    const target = freshTarget()
-    await fsp.mkdir(join(target, '..'), {recursive: true})
-    try {
+  const timed = (plan: VariantPlan, row: VariantResult) => {
+    const slowdown = slowdownFor(plan.variant, options)
+    return async (target: string) => {
+      const cpu = process.cpuUsage()
       const started = performance.now()
-      const result = await restore(target)
+      const result = await plan.restore(target)
       let elapsed = performance.now() - started
       if (slowdown > 0) elapsed += spin(elapsed * slowdown)
-      return {seconds: elapsed / 1000, result}
-    } finally {
-      await fsp.rm(join(target, '..'), {recursive: true, force: true})
+      const used = process.cpuUsage(cpu)
+      return {ms: elapsed, cpuSeconds: (used.user + used.system) / 1e6, result, row}
     }
   }
 
-  try {
-    const trial = await once()
-    if (trial.result) row.strategyCounts = {...trial.result.strategy.counts}
-    for (let i = 1; i < options.warmupRuns; i++) await once()
-  } catch (error) {
-    row.status = isHoloError(error, 'ENOTSUP_STRATEGY') ? 'unsupported' : 'failed'
-    row.reason = (error as Error).message
-    return row
-  }
-
-  const bench = new Bench({time: options.minTimeSeconds * 1000, iterations: options.minRuns, warmup: false, throws: true})
-  let target = ''
-  bench.add(
-    variant.name,
-    async () => {
-      const started = performance.now()
-      await restore(target)
-      let elapsed = performance.now() - started
-      if (slowdown > 0) elapsed += spin(elapsed * slowdown)
-      row.samples.push(elapsed / 1000)
-      options.onProgress?.({phase: `${corpus.label}: ${variant.name}`, done: row.samples.length, total: Math.max(options.minRuns, row.samples.length), unit: 'runs'})
-      // Our own clock, so tinybench's statistics and ours describe the same numbers.
-      return {overriddenDuration: elapsed}
-    },
-    {
-      beforeEach: async () => {
-        target = freshTarget()
+  for (const [i, plan] of plans.entries()) {
+    const run = timed(plan, rows[i])
+    try {
+      for (let k = 0; k < Math.max(1, options.warmupRuns); k++) {
+        const target = freshTarget()
         await fsp.mkdir(join(target, '..'), {recursive: true})
-      },
-      afterEach: async () => {
-        await fsp.rm(join(target, '..'), {recursive: true, force: true})
-      },
-    },
-  )
-  try {
-    await bench.run()
-  } catch (error) {
-    row.status = 'failed'
-    row.reason = (error as Error).message
-    return row
+        try {
+          const {result} = await run(target)
+          if (result && k === 0) rows[i].strategyCounts = {...result.strategy.counts}
+        } finally {
+          await fsp.rm(join(target, '..'), {recursive: true, force: true})
+        }
+      }
+    } catch (error) {
+      rows[i].status = isHoloError(error, 'ENOTSUP_STRATEGY') ? 'unsupported' : 'failed'
+      rows[i].reason = (error as Error).message
+    }
   }
 
-  row.stats = summarize(row.samples, {files: tree.files, bytes: tree.bytes})
-  row.outliers = madOutliers(row.samples)
-  return row
+  const live = plans.flatMap((plan, i) => (rows[i].status === 'ok' ? [i] : []))
+  const rounds = Math.max(1, Math.min(options.rounds ?? 5, options.minRuns))
+  const perRound = Math.ceil(options.minRuns / rounds)
+  for (let round = 0; round < rounds && live.length > 0; round++) {
+    const bench = new Bench({iterations: perRound, time: (options.minTimeSeconds * 1000) / rounds, warmup: false, throws: true})
+    const order = live.map((_, k) => live[(k + round) % live.length])
+    for (const i of order) {
+      const run = timed(plans[i], rows[i])
+      let target = ''
+      bench.add(
+        plans[i].variant.name,
+        async () => {
+          const {ms, cpuSeconds, row} = await run(target)
+          row.samples.push(ms / 1000)
+          if (plans[i].variant.name !== 'cp') row.cpuSamples?.push(cpuSeconds)
+          options.onProgress?.({phase: `${corpus.label}: round ${round + 1}/${rounds} ${row.variant}`, done: row.samples.length, total: perRound * rounds, unit: 'runs'})
+          // Our own clock, so tinybench's statistics and ours describe the same numbers.
+          return {overriddenDuration: ms}
+        },
+        {
+          beforeEach: async () => {
+            target = freshTarget()
+            await fsp.mkdir(join(target, '..'), {recursive: true})
+          },
+          afterEach: async () => {
+            await fsp.rm(join(target, '..'), {recursive: true, force: true})
+          },
+        },
+      )
+    }
+
+    try {
+      await bench.run()
+    } catch (error) {
+      for (const i of live) {
+        rows[i].status = 'failed'
+        rows[i].reason = (error as Error).message
+      }
+
+      break
+    }
+  }
+
+  for (const row of rows) {
+    if (row.status !== 'ok') continue
+    if (row.cpuSamples?.length === 0) delete row.cpuSamples
+    row.stats = summarize(row.samples, {files: tree.files, bytes: tree.bytes})
+    row.outliers = madOutliers(row.samples)
+  }
+
+  return rows
 }
 
 /** Ratios of medians with bootstrap intervals, against gzip and against the floor of the same run. */

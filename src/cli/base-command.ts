@@ -32,7 +32,8 @@ export abstract class HoloCommand extends Command {
     this.stopProgress()
     if (isHoloError(error)) {
       const exit = USAGE_CODES.has(error.code) ? 2 : 1
-      return super.catch(Object.assign(new Error(`${error.code}: ${error.message}`), {oclif: {exit}, code: error.code}))
+      // oclif reads exitCode under --json and oclif.exit otherwise.
+      return super.catch(Object.assign(new Error(`${error.code}: ${error.message}`), {oclif: {exit}, exitCode: exit, code: error.code}))
     }
 
     return super.catch(error)

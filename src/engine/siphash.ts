@@ -14,6 +14,10 @@ const C2H = 0x6c796765 | 0, C2L = 0x6e657261 | 0
 const C3H = 0x74656462 | 0, C3L = 0x79746573 | 0
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1
+/** Aligned staging for unaligned input (shared: hashing is synchronous). */
+const SCRATCH_BYTES = 64 * 1024
+const SCRATCH_WORDS = new Int32Array(SCRATCH_BYTES / 4)
+const SCRATCH_U8 = new Uint8Array(SCRATCH_WORDS.buffer)
 
 function readU32LE(b: Uint8Array, i: number): number {
   return b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)
@@ -62,11 +66,11 @@ export class SipHash128 {
       this.tailLength += take
       offset = take
       if (this.tailLength < 8) return this
-      this.compress(this.tail, 0, 8)
+      this.compressBytes(this.tail, 0, 8)
       this.tailLength = 0
     }
     const whole = offset + ((n - offset) & ~7)
-    if (whole > offset) this.compress(data, offset, whole)
+    if (whole > offset) this.compressBytes(data, offset, whole)
     if (whole < n) {
       this.tail.set(data.subarray(whole, n), 0)
       this.tailLength = n - whole
@@ -90,24 +94,33 @@ export class SipHash128 {
     return out
   }
 
-  /** Two compression rounds per 8-byte word of data[start, end); end - start is a multiple of 8. */
-  private compress(data: Uint8Array, start: number, end: number): void {
+  /**
+   * Compresses data[start, end) (a multiple of 8 bytes). The hot loop reads only an Int32Array of
+   * little-endian words: aligned input is viewed as one, other input is copied through an aligned
+   * scratch first. One monomorphic loop measured steadier than a loop that branches per word.
+   */
+  private compressBytes(data: Uint8Array, start: number, end: number): void {
+    const at = data.byteOffset + start
+    if (LITTLE_ENDIAN && (at & 3) === 0) {
+      this.compress(new Int32Array(data.buffer, at, (end - start) >>> 2), (end - start) >>> 2)
+      return
+    }
+    for (let i = start; i < end; i += SCRATCH_BYTES) {
+      const n = Math.min(SCRATCH_BYTES, end - i)
+      if (LITTLE_ENDIAN) SCRATCH_U8.set(data.subarray(i, i + n))
+      else for (let k = 0; k < n; k += 4) SCRATCH_WORDS[k >>> 2] = readU32LE(data, i + k)
+      this.compress(SCRATCH_WORDS, n >>> 2)
+    }
+  }
+
+  /** Two SipRounds per 64-bit message word; `words` holds count int32s, low half first. */
+  private compress(words: Int32Array, count: number): void {
     let v0h = this.v0h, v0l = this.v0l, v1h = this.v1h, v1l = this.v1l
     let v2h = this.v2h, v2l = this.v2l, v3h = this.v3h, v3l = this.v3l
     let t = 0, s = 0
-    // Aligned little-endian input is read a word at a time; otherwise byte by byte.
-    const words = LITTLE_ENDIAN && ((data.byteOffset + start) & 3) === 0
-      ? new Int32Array(data.buffer, data.byteOffset + start, (end - start) >>> 2)
-      : undefined
-    for (let i = start, w = 0; i < end; i += 8, w += 2) {
-      let ml: number, mh: number
-      if (words !== undefined) {
-        ml = words[w]; mh = words[w + 1]
-      } else {
-        ml = data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24)
-        mh = data[i + 4] | (data[i + 5] << 8) | (data[i + 6] << 16) | (data[i + 7] << 24)
-      }
-      v3h ^= mh; v3l ^= ml
+    for (let w = 0; w < count; w += 2) {
+      const ml = words[w], mh = words[w + 1]
+    v3h ^= mh; v3l ^= ml
       // Two SipRounds, unrolled (about 1.4x faster than a loop here).
       // v0 += v1; v1 = rotl(v1, 13) ^ v0; v0 = rotl(v0, 32)
       s = (v0l + v1l) | 0; v0h = (v0h + v1h + (((v0l & v1l) | ((v0l | v1l) & ~s)) >>> 31)) | 0; v0l = s

@@ -31,7 +31,8 @@ export function runOptionsFromBaseline(baseline: ResultsFile, overrides: RunOver
     jobs: definedOnly(overrides.jobs, settings.jobs),
     seed: definedOnly(overrides.seed, seeds.values().next().value ?? 1),
     // Not a settings field: the exact flags the baseline ran with say whether RCC's excludes applied.
-    ...(settings.argv.includes('--rcc-excludes') ? {rccExcludes: true} : {}),
+    ...(settings.rccExcludes || settings.argv.includes('--rcc-excludes') ? {rccExcludes: true} : {}),
+    ...(settings.rounds === undefined ? {} : {rounds: settings.rounds}),
     argv: overrides.argv,
     ...(overrides.onProgress ? {onProgress: overrides.onProgress} : {}),
     ...(overrides.injectSlowdown ? {injectSlowdown: overrides.injectSlowdown} : {}),
