@@ -2,23 +2,17 @@ import {existsSync, promises as fsp} from 'node:fs'
 import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
 
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {cli} from './helpers/cli.js'
-import {IDENTITY, OTHER_IDENTITY, makeSampleTree, snapshotTree, tempDir} from './helpers/tree.js'
+import {IDENTITY, OTHER_IDENTITY, snapshotTree, useSampleTree} from './helpers/tree.js'
 
-let work: {dir: string; cleanup: () => Promise<void>}
-let source: string
-beforeAll(async () => {
-  work = await tempDir()
-  source = await makeSampleTree(join(work.dir, 'src'))
-})
-afterAll(() => work.cleanup())
+const work = useSampleTree()
 
 describe('lift, drop and inspect from the command line', () => {
   it('lifts, inspects and drops, with data on stdout and --json for machines', async () => {
     const library = join(work.dir, 'lib')
-    const lifted = await cli(['lift', source, '--library', library, '--codec', 'zstd'])
+    const lifted = await cli(['lift', work.source, '--library', library, '--codec', 'zstd'])
     expect(lifted.code, lifted.stderr).toBe(0)
     const catalog = lifted.stdout.trim()
     expect(existsSync(catalog)).toBe(true)
@@ -33,12 +27,12 @@ describe('lift, drop and inspect from the command line', () => {
     const dropped = await cli(['drop', catalog, '--target', target, '--json'])
     expect(dropped.code, dropped.stderr).toBe(0)
     expect(JSON.parse(dropped.stdout)).toMatchObject({written: 18, rewritten: 4, verify: true})
-    expect(await snapshotTree(target)).toEqual(await snapshotTree(source, {from: IDENTITY, to: OTHER_IDENTITY}))
+    expect(await snapshotTree(target)).toEqual(await snapshotTree(work.source, {from: IDENTITY, to: OTHER_IDENTITY}))
   })
 
   it('RCC_VERIFY_ON_RESTORE=false turns verification off; --verify turns it back on', async () => {
     const library = join(work.dir, 'lib-env')
-    const catalog = (await cli(['lift', source, '--library', library])).stdout.trim()
+    const catalog = (await cli(['lift', work.source, '--library', library])).stdout.trim()
     const off = await cli(['drop', catalog, '--target', join(work.dir, 'env-off', IDENTITY), '--json'], {env: {RCC_VERIFY_ON_RESTORE: 'false'}})
     expect(JSON.parse(off.stdout).verify).toBe(false)
     const on = await cli(['drop', catalog, '--target', join(work.dir, 'env-on', IDENTITY), '--verify', '--json'], {env: {RCC_VERIFY_ON_RESTORE: 'false'}})

@@ -2,23 +2,16 @@ import {existsSync, promises as fsp} from 'node:fs'
 import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
 
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {loadCatalog} from '../src/engine/catalog.js'
 import {drop} from '../src/engine/drop.js'
 import type {HoloError} from '../src/engine/errors.js'
 import {lift} from '../src/engine/lift.js'
 import {GO_MODE_DIR} from '../src/engine/types.js'
-import {IDENTITY, OTHER_IDENTITY, makeSampleTree, tempDir} from './helpers/tree.js'
+import {IDENTITY, OTHER_IDENTITY, useSampleTree} from './helpers/tree.js'
 
-let work: {dir: string; cleanup: () => Promise<void>}
-let source: string
-
-beforeAll(async () => {
-  work = await tempDir()
-  source = await makeSampleTree(join(work.dir, 'src'))
-})
-afterAll(() => work.cleanup())
+const work = useSampleTree()
 
 async function rejection(promise: Promise<unknown>): Promise<HoloError> {
   try {
@@ -68,7 +61,7 @@ describe('hostile catalogs never write outside the target', () => {
 describe('damaged libraries give clear errors naming the file', () => {
   async function damaged(codec: 'zstd' | 'gzip' | 'none', damage: (data: Buffer) => Buffer) {
     const library = join(work.dir, `lib-damaged-${codec}-${Math.random().toString(16).slice(2)}`)
-    const {catalog} = await lift({source, library, codec})
+    const {catalog} = await lift({source: work.source, library, codec})
     const digest = (await loadCatalog(catalog)).tree.subdirs.lib.subdirs['python3.12'].subdirs['site-packages'].subdirs.pkg.files['mod7.py'].digest
     const file = join(library, 'library', digest.slice(0, 2), digest.slice(2, 4), digest.slice(4, 6), digest)
     await fsp.writeFile(file, damage(await fsp.readFile(file)))
@@ -123,7 +116,7 @@ describe('damaged libraries give clear errors naming the file', () => {
 
 describe('relocation and strategy preconditions', () => {
   it('refuses a target whose name is not as long as the identity, before writing', async () => {
-    const {catalog} = await lift({source, library: join(work.dir, 'lib-reloc'), codec: 'zstd'})
+    const {catalog} = await lift({source: work.source, library: join(work.dir, 'lib-reloc'), codec: 'zstd'})
     const target = join(work.dir, 'short', 'space')
     const error = await rejection(drop({catalog, target}))
     expect(error.code).toBe('ERELOCATE')
@@ -132,7 +125,7 @@ describe('relocation and strategy preconditions', () => {
   })
 
   it('hard-links uncompressed unrelocated files when asked, and copies the rest', async () => {
-    const {catalog} = await lift({source, library: join(work.dir, 'lib-hard'), codec: 'none'})
+    const {catalog} = await lift({source: work.source, library: join(work.dir, 'lib-hard'), codec: 'none'})
     const target = join(work.dir, 'hard', OTHER_IDENTITY)
     const result = await drop({catalog, target, strategy: 'hardlink'})
     expect(result.strategy.counts.hardlink).toBeGreaterThan(0)
@@ -142,7 +135,7 @@ describe('relocation and strategy preconditions', () => {
   })
 
   it('an explicit reflink where the filesystem cannot clone is an error, not a silent copy', async () => {
-    const {catalog} = await lift({source, library: join(work.dir, 'lib-reflink'), codec: 'none'})
+    const {catalog} = await lift({source: work.source, library: join(work.dir, 'lib-reflink'), codec: 'none'})
     const target = join(work.dir, 'reflink', OTHER_IDENTITY)
     try {
       const result = await drop({catalog, target, strategy: 'reflink'})

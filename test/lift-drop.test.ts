@@ -1,23 +1,16 @@
 import {promises as fsp} from 'node:fs'
 import {join} from 'node:path'
 
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {beforeAll, describe, expect, it} from 'vitest'
 
 import {loadCatalog} from '../src/engine/catalog.js'
 import {detectFormat} from '../src/engine/codec/index.js'
 import {drop} from '../src/engine/drop.js'
 import {lift} from '../src/engine/lift.js'
 import type {CodecName} from '../src/engine/types.js'
-import {IDENTITY, OTHER_IDENTITY, makeSampleTree, snapshotTree, tempDir} from './helpers/tree.js'
+import {IDENTITY, OTHER_IDENTITY, makeSampleTree, snapshotTree, tempDir, useSampleTree} from './helpers/tree.js'
 
-let work: {dir: string; cleanup: () => Promise<void>}
-let source: string
-
-beforeAll(async () => {
-  work = await tempDir()
-  source = await makeSampleTree(join(work.dir, 'src'))
-})
-afterAll(() => work.cleanup())
+const work = useSampleTree()
 
 const CODECS: CodecName[] = ['gzip', 'gzip-pure', 'zstd', 'none']
 
@@ -27,7 +20,7 @@ describe.each(CODECS)('lift then drop with %s', (codec) => {
 
   beforeAll(async () => {
     library = join(work.dir, `lib-${codec}`)
-    const result = await lift({source, library, codec, jobs: 4})
+    const result = await lift({source: work.source, library, codec, jobs: 4})
     catalog = result.catalog
     expect(result.files).toBe(18)
     expect(result.filesDeduplicated).toBe(2) // pkg/sub/copy.py repeats pkg/mod2.py; lib/libdemo.so links to libdemo.so.1
@@ -38,14 +31,14 @@ describe.each(CODECS)('lift then drop with %s', (codec) => {
     const target = join(work.dir, `same-${codec}`, IDENTITY)
     const result = await drop({catalog, target})
     expect(result.written).toBe(18)
-    expect(await snapshotTree(target)).toEqual(await snapshotTree(source))
+    expect(await snapshotTree(target)).toEqual(await snapshotTree(work.source))
   })
 
   it('rewrites every relocation for a target of the same length', async () => {
     const target = join(work.dir, `moved-${codec}`, OTHER_IDENTITY)
     const result = await drop({catalog, target, verify: true})
     expect(result.rewritten).toBe(4)
-    expect(await snapshotTree(target)).toEqual(await snapshotTree(source, {from: IDENTITY, to: OTHER_IDENTITY}))
+    expect(await snapshotTree(target)).toEqual(await snapshotTree(work.source, {from: IDENTITY, to: OTHER_IDENTITY}))
     const activate = await fsp.readFile(join(target, 'bin/activate'), 'utf8')
     expect(activate).toContain(`/home/user/.robocorp/holotree/${OTHER_IDENTITY}/bin`)
     expect(activate).not.toContain(IDENTITY)
@@ -64,7 +57,7 @@ describe.each(CODECS)('lift then drop with %s', (codec) => {
 describe('restoring over an existing target', () => {
   it('keeps unchanged files, repairs changed ones and removes extras', async () => {
     const library = join(work.dir, 'lib-again')
-    const {catalog} = await lift({source, library, codec: 'zstd'})
+    const {catalog} = await lift({source: work.source, library, codec: 'zstd'})
     const target = join(work.dir, 'again', IDENTITY)
     await drop({catalog, target})
     const second = await drop({catalog, target})
@@ -77,12 +70,12 @@ describe('restoring over an existing target', () => {
     const third = await drop({catalog, target})
     expect(third.written).toBe(1)
     expect(third.removed).toBe(2)
-    expect(await snapshotTree(target)).toEqual(await snapshotTree(source))
+    expect(await snapshotTree(target)).toEqual(await snapshotTree(work.source))
   })
 
   it('replaces a symlink where a directory belongs instead of writing through it', async () => {
     const library = join(work.dir, 'lib-symparent')
-    const {catalog} = await lift({source, library, codec: 'gzip'})
+    const {catalog} = await lift({source: work.source, library, codec: 'gzip'})
     const target = join(work.dir, 'symparent', IDENTITY)
     const outside = join(work.dir, 'outside')
     await fsp.mkdir(outside, {recursive: true})
@@ -92,7 +85,7 @@ describe('restoring over an existing target', () => {
     await drop({catalog, target})
     expect(await fsp.readdir(outside)).toEqual([])
     expect((await fsp.lstat(join(target, 'bin'))).isDirectory()).toBe(true)
-    expect(await snapshotTree(target)).toEqual(await snapshotTree(source))
+    expect(await snapshotTree(target)).toEqual(await snapshotTree(work.source))
   })
 })
 

@@ -5,8 +5,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {ResultsFile} from '../src/bench/results.js'
 import {cli} from './helpers/cli.js'
-import {acquireCowDir} from './helpers/cow.js'
-import type {CowDir} from './helpers/cow.js'
+import {useCowDir} from './helpers/cow.js'
 import {tempDir} from './helpers/tree.js'
 
 async function scratchLeftovers(dir: string): Promise<string[]> {
@@ -83,18 +82,11 @@ describe('holobench run', () => {
 })
 
 describe('holobench run on a copy-on-write filesystem', () => {
-  let cow: CowDir | undefined
-  let skip: string | undefined
-  beforeAll(async () => {
-    const acquired = await acquireCowDir()
-    if ('skip' in acquired) skip = acquired.skip
-    else cow = acquired
-  })
-  afterAll(() => cow?.release())
+  const cow = useCowDir()
 
   it('really clones in the none-reflink row', async (context) => {
-    if (!cow) return context.skip(skip)
-    const {code, stdout, stderr} = await cli(['run', '--scenario', 'small', '--runs', '2', '--min-time', '0', '--variants', 'gzip,none-copy,none-reflink,floor', '--scratch', cow.dir, '--json'])
+    if (!cow.path) return context.skip(cow.skip)
+    const {code, stdout, stderr} = await cli(['run', '--scenario', 'small', '--runs', '2', '--min-time', '0', '--variants', 'gzip,none-copy,none-reflink,floor', '--scratch', cow.path, '--json'])
     expect(code, stderr).toBe(0)
     const results = JSON.parse(stdout) as ResultsFile
     expect(results.environment.scratchFs).toBe(cow.fsType)

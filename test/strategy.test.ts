@@ -1,31 +1,23 @@
 import {promises as fsp} from 'node:fs'
 import {join} from 'node:path'
 
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {loadCatalog} from '../src/engine/catalog.js'
 import {drop} from '../src/engine/drop.js'
 import {lift} from '../src/engine/lift.js'
-import {acquireCowDir} from './helpers/cow.js'
-import type {CowDir} from './helpers/cow.js'
+import {useCowDir} from './helpers/cow.js'
 import {OTHER_IDENTITY, IDENTITY, makeSampleTree, snapshotTree} from './helpers/tree.js'
 
 describe('restore strategies on a filesystem that clones', () => {
-  let cow: CowDir | undefined
-  let skip: string | undefined
-  beforeAll(async () => {
-    const acquired = await acquireCowDir()
-    if ('skip' in acquired) skip = acquired.skip
-    else cow = acquired
-  })
-  afterAll(() => cow?.release())
+  const cow = useCowDir()
 
   it('auto clones uncompressed unrelocated files, patches the rest, and never changes the library', async (context) => {
-    if (!cow) return context.skip(skip)
-    const source = await makeSampleTree(join(cow.dir, 'src'))
-    const library = join(cow.dir, 'lib')
+    if (!cow.path) return context.skip(cow.skip)
+    const source = await makeSampleTree(join(cow.path, 'src'))
+    const library = join(cow.path, 'lib')
     const {catalog} = await lift({source, library, codec: 'none'})
-    const target = join(cow.dir, 'out', OTHER_IDENTITY)
+    const target = join(cow.path, 'out', OTHER_IDENTITY)
     const result = await drop({catalog, target, strategy: 'auto'})
     expect(result.strategy.eligible).toBe('reflink')
     expect(result.strategy.counts.reflink).toBe(14) // 18 files less the 4 with relocations
@@ -42,10 +34,10 @@ describe('restore strategies on a filesystem that clones', () => {
   })
 
   it('compressed libraries are always decompressed, whatever the strategy', async (context) => {
-    if (!cow) return context.skip(skip)
-    const source = await makeSampleTree(join(cow.dir, 'src-z'))
-    const {catalog} = await lift({source, library: join(cow.dir, 'lib-z'), codec: 'zstd'})
-    const result = await drop({catalog, target: join(cow.dir, 'out-z', IDENTITY), strategy: 'reflink'})
+    if (!cow.path) return context.skip(cow.skip)
+    const source = await makeSampleTree(join(cow.path, 'src-z'))
+    const {catalog} = await lift({source, library: join(cow.path, 'lib-z'), codec: 'zstd'})
+    const result = await drop({catalog, target: join(cow.path, 'out-z', IDENTITY), strategy: 'reflink'})
     expect(result.strategy.counts).toEqual({copy: 18, reflink: 0, hardlink: 0})
     expect(result.formats.zstd).toBe(18)
   })

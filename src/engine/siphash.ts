@@ -120,7 +120,7 @@ export class SipHash128 {
     let t = 0, s = 0
     for (let w = 0; w < count; w += 2) {
       const ml = words[w], mh = words[w + 1]
-    v3h ^= mh; v3l ^= ml
+      v3h ^= mh; v3l ^= ml
       // Two SipRounds, unrolled (about 1.4x faster than a loop here).
       // v0 += v1; v1 = rotl(v1, 13) ^ v0; v0 = rotl(v0, 32)
       s = (v0l + v1l) | 0; v0h = (v0h + v1h + (((v0l & v1l) | ((v0l | v1l) & ~s)) >>> 31)) | 0; v0l = s

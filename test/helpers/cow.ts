@@ -29,6 +29,8 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 
+import {afterAll, beforeAll} from 'vitest'
+
 const execFileP = promisify(execFile)
 
 export interface CowDir {
@@ -234,5 +236,29 @@ async function fromLoopMount(reasons: string[], size: string): Promise<CowDir | 
     fsType,
     image: path.join(base, '.mnt.cow.img'),
     release: () => (released ??= undo()),
+  }
+}
+
+/**
+ * Registers hooks that acquire a copy-on-write directory for the file's tests and release it
+ * afterwards. Inside a test: `if (!cow.path) return context.skip(cow.skip)`.
+ */
+export function useCowDir(): {readonly path: string | undefined; readonly fsType: string | undefined; readonly skip: string | undefined} {
+  let acquired: CowDir | CowSkip | undefined
+  beforeAll(async () => {
+    acquired = await acquireCowDir()
+  })
+  afterAll(() => (acquired && 'release' in acquired ? acquired.release() : undefined))
+  const cow = () => (acquired && 'dir' in acquired ? acquired : undefined)
+  return {
+    get path() {
+      return cow()?.dir
+    },
+    get fsType() {
+      return cow()?.fsType
+    },
+    get skip() {
+      return acquired && 'skip' in acquired ? acquired.skip : undefined
+    },
   }
 }

@@ -3,6 +3,8 @@ import {promises as fsp} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {afterAll, beforeAll} from 'vitest'
+
 /** A fresh temp directory, removed by the returned cleanup. */
 export async function tempDir(prefix = 'holobench-test-'): Promise<{dir: string; cleanup: () => Promise<void>}> {
   const dir = await fsp.mkdtemp(join(tmpdir(), prefix))
@@ -100,4 +102,26 @@ export async function snapshotTree(root: string, replace?: {from: string; to: st
 
   await visit(root, '')
   return out
+}
+
+/**
+ * Registers hooks that make a temp directory with a sample tree in it for the file's tests, and
+ * remove it afterwards. Read `dir` and `source` inside tests (they are set by beforeAll).
+ */
+export function useSampleTree(): {readonly dir: string; readonly source: string} {
+  let work: {dir: string; cleanup: () => Promise<void>} | undefined
+  let source = ''
+  beforeAll(async () => {
+    work = await tempDir()
+    source = await makeSampleTree(join(work.dir, 'src'))
+  })
+  afterAll(() => work?.cleanup())
+  return {
+    get dir() {
+      return work?.dir as string
+    },
+    get source() {
+      return source
+    },
+  }
 }

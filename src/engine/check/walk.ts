@@ -1,7 +1,6 @@
-import {promises as fsp} from 'node:fs'
+import {lstatSync, promises as fsp, readdirSync} from 'node:fs'
+import type {Dirent} from 'node:fs'
 import {join} from 'node:path'
-
-import pMap from 'p-map'
 
 import {libraryLayout} from '../library.js'
 import type {DigestAlgorithm} from '../types.js'
@@ -39,52 +38,49 @@ const FANOUT_NAME = /^[0-9a-f]{2}$/
 export async function walkLibrary(root: string): Promise<LibraryListing> {
   const {libraryDir} = libraryLayout(root)
   const listing: LibraryListing = {files: [], leftovers: [], strays: [], dirs: []}
-  const pending: Array<{path: string; digest: string}> = []
-  const visit = async (dir: string, prefix: string, depth: number): Promise<void> => {
-    let entries
+  // Synchronous on purpose: tens of thousands of small directories read faster in one tight loop
+  // than through libuv's pool one hop at a time (about 1 s against 3 s for 45,000 files).
+  const visit = (dir: string, prefix: string, depth: number): void => {
+    let entries: Dirent[]
     try {
-      entries = await fsp.readdir(dir, {withFileTypes: true})
+      entries = readdirSync(dir, {withFileTypes: true})
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
       throw error
     }
 
-    const subdirs: Array<Promise<void>> = []
     for (const entry of entries) {
       const path = join(dir, entry.name)
       if (entry.isDirectory()) {
         listing.dirs.push(path)
-        if (depth < 3 && FANOUT_NAME.test(entry.name)) subdirs.push(visit(path, prefix + entry.name, depth + 1))
+        if (depth < 3 && FANOUT_NAME.test(entry.name)) visit(path, prefix + entry.name, depth + 1)
         else listing.strays.push(path)
         continue
       }
 
       const leftover = classifyLeftover(path, entry.name)
       if (leftover) listing.leftovers.push(leftover)
-      else if (entry.isFile() && depth === 3 && DIGEST_NAME.test(entry.name) && entry.name.startsWith(prefix)) pending.push({path, digest: entry.name})
-      else listing.strays.push(path)
+      else if (entry.isFile() && depth === 3 && DIGEST_NAME.test(entry.name) && entry.name.startsWith(prefix)) {
+        const size = sizeOf(path)
+        if (size !== undefined) listing.files.push({path, digest: entry.name, algorithm: entry.name.length === 64 ? 'sha256' : 'siphash128', size})
+      } else listing.strays.push(path)
     }
-
-    await Promise.all(subdirs)
   }
 
-  await visit(libraryDir, '', 0)
-  // Sizes for progress and byte counts; one stat per file, in parallel on libuv's pool.
-  const files = await pMap(
-    pending,
-    async ({path, digest}): Promise<LibraryFile | undefined> => {
-      const stats = await fsp.lstat(path).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return undefined // removed meanwhile
-        throw error
-      })
-      return stats && {path, digest, algorithm: digest.length === 64 ? 'sha256' : 'siphash128', size: stats.size}
-    },
-    {concurrency: 32},
-  )
-  listing.files = files.filter((file): file is LibraryFile => file !== undefined)
+  visit(libraryDir, '', 0)
   listing.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   listing.dirs.sort()
   return listing
+}
+
+/** Stored size, or undefined for a file removed meanwhile. */
+function sizeOf(path: string): number | undefined {
+  try {
+    return lstatSync(path).size
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
 }
 
 /** Remove the empty directories among `dirs` (deepest first); `library/` itself stays. */

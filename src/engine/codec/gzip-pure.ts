@@ -89,6 +89,7 @@ export class PakoGunzipDecoder implements StreamDecoder {
       }
       if (status !== Z_OK && status !== Z_BUF_ERROR) throw new Error(`${strm.msg || 'inflate error ' + status} (after ${this.consumed} input bytes)`)
       if (strm.avail_out === 0) await this.flushOutput()
+      else if (before === strm.avail_in) throw new Error(`inflate made no progress after ${this.consumed} input bytes`)
     }
   }
 

@@ -1,8 +1,6 @@
 import {randomBytes} from 'node:crypto'
-import {createWriteStream, promises as fsp} from 'node:fs'
+import {promises as fsp} from 'node:fs'
 import {dirname, basename, join} from 'node:path'
-import type {Readable} from 'node:stream'
-import {pipeline} from 'node:stream/promises'
 
 import {HoloError} from '../errors.js'
 
@@ -24,21 +22,16 @@ export interface AtomicWriteOptions {
 }
 
 /**
- * Write `data` to `path` atomically: temp file in the same directory, optional fsync, rename.
- * A reader sees the old file or the new one, never a mix; a crash leaves at most a temp file.
+ * Replace `path` atomically: `write` creates the temp file beside it, which is fsynced (unless
+ * told not to) and renamed over `path`. A reader sees the old file or the new one, never a mix;
+ * a crash leaves at most a temp file, and a failure removes it.
  */
-export async function writeFileAtomic(path: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
+async function replaceAtomically(path: string, options: AtomicWriteOptions, write: (temp: string, mode: number) => Promise<void>): Promise<void> {
   const temp = tempPathFor(path)
   let renamed = false
   try {
-    const handle = await fsp.open(temp, 'wx', options.mode ?? 0o644)
-    try {
-      await handle.writeFile(data)
-      if (options.fsync !== false) await handle.sync()
-    } finally {
-      await handle.close()
-    }
-
+    await write(temp, options.mode ?? 0o644)
+    if (options.fsync !== false) await fsyncFile(temp)
     await fsp.rename(temp, path)
     renamed = true
   } catch (error) {
@@ -48,22 +41,9 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
   }
 }
 
-/** Like writeFileAtomic, but for a stream of unbounded size (memory stays bounded). */
-export async function writeStreamAtomic(path: string, source: Readable | AsyncIterable<Uint8Array>, options: AtomicWriteOptions = {}): Promise<void> {
-  const temp = tempPathFor(path)
-  let renamed = false
-  try {
-    // A path-based stream closes its own descriptor; a FileHandle stream with autoClose off
-    // would keep the handle referenced and make its close() wait forever.
-    await pipeline(source, createWriteStream(temp, {flags: 'wx', mode: options.mode ?? 0o644}))
-    if (options.fsync !== false) await fsyncFile(temp)
-    await fsp.rename(temp, path)
-    renamed = true
-  } catch (error) {
-    throw asSpaceError(error, path)
-  } finally {
-    if (!renamed) await fsp.rm(temp, {force: true})
-  }
+/** Write `data` to `path` atomically. */
+export async function writeFileAtomic(path: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
+  await replaceAtomically(path, options, (temp, mode) => fsp.writeFile(temp, data, {flag: 'wx', mode}))
 }
 
 /** fsync a file by path. */

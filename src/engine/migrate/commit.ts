@@ -48,15 +48,17 @@ export interface CommitterLimits {
 
 /**
  * Renames written temp files over (or into) their destinations once they are durable, and
- * remembers the directories it changed so they can be made durable at the end of a phase.
- * With `syncfs`, temp files wait here until a batch is full; `add` then awaits the flush,
- * which holds back the worker that filled it.
+ * remembers the directories that got new names so they can be made durable before a catalog
+ * names them. With `syncfs`, temp files wait here until a batch is full; the batch is then
+ * flushed and renamed in the background while the workers go on, and `add` only waits when a
+ * second batch is full before the first is done (back-pressure).
  */
 export class Committer {
   readonly dirs = new Set<string>()
   private pending: Pending[] = []
   private pendingBytes = 0
-  private chain: Promise<void> = Promise.resolve()
+  private flushing: Promise<void> | undefined
+  private failure: unknown
 
   constructor(
     readonly durability: Durability,
@@ -64,11 +66,14 @@ export class Committer {
     private readonly limits: CommitterLimits = {files: 4096, bytes: 256 << 20},
   ) {}
 
-  /** A temp file written by a worker (defer mode); flushes when the batch is full. */
+  /** A temp file written by a worker (defer mode). */
   async add(pending: Pending, bytes: number): Promise<void> {
+    this.throwIfFailed()
     this.pending.push(pending)
     this.pendingBytes += bytes
-    if (this.pending.length >= this.limits.files || this.pendingBytes >= this.limits.bytes) await this.flush()
+    if (!this.flushing && this.isFull(1)) this.startFlush()
+    while (this.flushing && this.isFull(2)) await this.flushing
+    this.throwIfFailed()
   }
 
   /** A file a worker renamed itself (fsync and none modes): only its directories are remembered. */
@@ -76,44 +81,20 @@ export class Committer {
     this.track(pending)
   }
 
-  /**
-   * A new name (re-key) must be durable before a catalog names it: its directory, and the
-   * directories above it that may have just been made. A file replaced in place needs nothing:
-   * after a power cut its old or its new version is there, both complete.
-   */
-  private track({final, fresh}: Pending): void {
-    if (!fresh) return
-    for (let dir = dirname(final), depth = 0; depth < 4; dir = dirname(dir), depth++) this.dirs.add(dir)
-  }
-
-  /** Make the waiting temp files durable, then rename them. Flushes run one at a time. */
-  flush(): Promise<void> {
-    const run = this.chain.then(() => this.flushNow())
-    this.chain = run.catch(() => undefined)
-    return run
-  }
-
-  private async flushNow(): Promise<void> {
-    if (this.pending.length === 0) return
-    const batch = this.pending
-    this.pending = []
-    this.pendingBytes = 0
-    try {
-      await syncfs(this.root)
-    } catch (error) {
-      await removeTemps(batch)
-      throw new HoloError('ENOSPC', `Could not make rewritten files durable (syncfs failed: ${(error as Error).message.trim()}); their originals are unchanged`, {path: this.root, cause: error})
+  /** Make every waiting temp file durable, then rename it. */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing
+    if (this.pending.length > 0) {
+      this.startFlush()
+      await this.flushing
     }
 
-    for (const pending of batch) {
-      await fsp.rename(pending.temp, pending.final)
-      this.track(pending)
-    }
+    this.throwIfFailed()
   }
 
   /** Drop every temp file still waiting: their originals stay as they were. */
   async abort(): Promise<void> {
-    await this.chain
+    while (this.flushing) await this.flushing
     const batch = this.pending
     this.pending = []
     await removeTemps(batch)
@@ -129,6 +110,62 @@ export class Committer {
     if (this.durability === 'syncfs') await syncfs(this.root)
     else await pMap(this.dirs, (dir) => fsyncDir(dir), {concurrency: 8})
     this.dirs.clear()
+  }
+
+  private isFull(batches: number): boolean {
+    return this.pending.length >= batches * this.limits.files || this.pendingBytes >= batches * this.limits.bytes
+  }
+
+  private startFlush(): void {
+    const batch = this.pending
+    this.pending = []
+    this.pendingBytes = 0
+    const run = this.commitBatch(batch)
+      .catch((error: unknown) => {
+        this.failure ??= error
+      })
+      .finally(() => {
+        if (this.flushing === run) this.flushing = undefined
+      })
+    this.flushing = run
+  }
+
+  private async commitBatch(batch: Pending[]): Promise<void> {
+    try {
+      await syncfs(this.root)
+    } catch (error) {
+      await removeTemps(batch)
+      throw new HoloError('ENOSPC', `Could not make rewritten files durable (syncfs failed: ${(error as Error).message.trim()}); their originals are unchanged`, {path: this.root, cause: error})
+    }
+
+    try {
+      // On libuv's pool, several at a time: a rename over a file frees the old one, which costs.
+      await pMap(
+        batch,
+        async (pending) => {
+          await fsp.rename(pending.temp, pending.final)
+          this.track(pending)
+        },
+        {concurrency: 8},
+      )
+    } catch (error) {
+      await removeTemps(batch)
+      throw error
+    }
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure
+  }
+
+  /**
+   * A new name (re-key) must be durable before a catalog names it: its directory, and the
+   * directories above it that may have just been made. A file replaced in place needs nothing:
+   * after a power cut its old or its new version is there, both complete.
+   */
+  private track({final, fresh}: Pending): void {
+    if (!fresh) return
+    for (let dir = dirname(final), depth = 0; depth < 4; dir = dirname(dir), depth++) this.dirs.add(dir)
   }
 }
 
