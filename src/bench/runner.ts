@@ -204,10 +204,11 @@ async function measureVariants(plans: VariantPlan[], scratch: string, corpus: Co
       const cpu = process.cpuUsage()
       const started = performance.now()
       const result = await plan.restore(target)
-      let elapsed = performance.now() - started
-      if (slowdown > 0) elapsed += spin(elapsed * slowdown)
+      // The test-only slowdown adds work in proportion to the work the restore did: its CPU time.
+      if (slowdown > 0) spin((cpuMs(process.cpuUsage(cpu)) * slowdown))
+      const elapsed = performance.now() - started
       const used = process.cpuUsage(cpu)
-      return {ms: elapsed, cpuSeconds: (used.user + used.system) / 1e6, result, row}
+      return {ms: elapsed, cpuSeconds: cpuMs(used) / 1000, result, row}
     }
   }
 
@@ -301,12 +302,15 @@ function slowdownFor(variant: VariantSpec, options: RunOptions): number {
   return inject.codec !== undefined && inject.codec === variant.codec ? inject.factor : 0
 }
 
-/** Busy work for `ms` milliseconds (the test-only slowdown): real CPU time, not a sleep. */
-function spin(ms: number): number {
-  const started = performance.now()
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000
+}
+
+/** Busy work for `ms` milliseconds of this thread's CPU (the test-only slowdown), not a sleep. */
+function spin(ms: number): void {
+  const started = process.cpuUsage()
   let x = 0
-  while (performance.now() - started < ms) x += Math.sqrt(x + 1)
-  return performance.now() - started
+  while (cpuMs(process.cpuUsage(started)) < ms) for (let i = 0; i < 1000; i++) x += Math.sqrt(x + i)
 }
 
 /** File facts of a tree when no codec variant lifted it (a floor-only run). */
