@@ -3,7 +3,7 @@ import {basename, join, resolve} from 'node:path'
 
 import {Bench} from 'tinybench'
 
-import {gzipBackendFor} from '../engine/codec/index.js'
+import {gzipBackendFor, resolveZstdBackend} from '../engine/codec/index.js'
 import {drop} from '../engine/drop.js'
 import type {DropResult} from '../engine/drop.js'
 import {HoloError, isHoloError} from '../engine/errors.js'
@@ -119,7 +119,7 @@ async function runCorpus(corpus: Corpus, variants: VariantSpec[], scratch: strin
     catalogs.set(codec, lifted.catalog)
     tree ??= {files: lifted.files, dirs: lifted.dirs, symlinks: lifted.symlinks, bytes: lifted.bytes, relocatedFiles: lifted.relocatedFiles}
     const facts = await inspect({path: lifted.catalog})
-    libraries.push({codec, rawBytes: facts.rawBytes, storedBytes: facts.storedBytes, ratio: facts.ratio, liftSeconds: lifted.seconds, catalogBytes: lifted.catalogBytes})
+    libraries.push({codec, ...(codec === 'zstd' ? {zstdBackend: resolveZstdBackend('auto')} : {}), rawBytes: facts.rawBytes, storedBytes: facts.storedBytes, ratio: facts.ratio, liftSeconds: lifted.seconds, catalogBytes: lifted.catalogBytes})
   }
 
   // The floor copies from the same filesystem the restores write to.
@@ -174,7 +174,8 @@ function emptyRow(variant: VariantSpec): VariantResult {
     codec: variant.codec,
     verify: variant.verify,
     strategy: variant.strategy,
-    ...(variant.zstdBackend ? {zstdBackend: variant.zstdBackend} : {}),
+    // Results say which zstd implementation ran, also when the variant left it to 'auto'.
+    ...(variant.codec === 'zstd' ? {zstdBackend: resolveZstdBackend(variant.zstdBackend ?? 'auto')} : {}),
     status: 'ok',
     samples: [],
     cpuSamples: [],
