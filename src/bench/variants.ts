@@ -39,11 +39,12 @@ export function parseVariant(name: string): VariantSpec {
 }
 
 /**
- * The default variants, plus a zstd row per extra backend when this Node has more than one,
- * so users see which backend to use on their Node.
+ * The default variants, plus a row for each zstd backend other than the one `zstd` (auto) uses,
+ * when this Node has more than one, so users see which backend to use on their Node.
+ * `backends` lists the fastest (auto's choice) first, as availableZstdBackends does.
  */
 export function defaultVariants(backends: readonly ZstdBackend[]): string[] {
   const variants: string[] = [...DEFAULT_VARIANTS]
-  if (backends.length > 1) variants.splice(2, 0, ...backends.map((backend) => `zstd@${backend}`))
+  variants.splice(2, 0, ...backends.slice(1).map((backend) => `zstd@${backend}`))
   return variants
 }
