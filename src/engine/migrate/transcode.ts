@@ -2,13 +2,16 @@ import {closeSync, fchownSync, fstatSync, fsync, mkdirSync, openSync, readSync, 
 import {dirname} from 'node:path'
 import {promisify} from 'node:util'
 
-import {compressBuffer, decompressBuffer} from '../codec/index.js'
+import {gunzipSync, gzipSync} from 'node:zlib'
+
+import {DEFAULT_LEVEL, compressBuffer, decompressBuffer} from '../codec/index.js'
 import {digestBuffer} from '../digest.js'
-import {isHoloError} from '../errors.js'
+import {HoloError, isHoloError} from '../errors.js'
 import {tempPathFor} from '../fs/atomic.js'
 import {libraryFilePath} from '../library.js'
 import {serializeError} from '../restore/wire.js'
 import {BUFFER_LIMIT_BYTES, algorithmOf, contentBound, formatForCodec, integrityError, readingFor, spaceError} from './file-task.js'
+import type {StoredFormat} from '../types.js'
 import type {FileOutcome, FileSettings, FileTask, Pending} from './file-task.js'
 
 const fsyncAsync = promisify(fsync)
@@ -41,8 +44,9 @@ export async function transcodeFile(task: FileTask, s: FileSettings): Promise<Fi
 
   let content: Buffer
   try {
-    content = format === 'raw' ? stored : await decompressBuffer(stored, {path: task.path, zstdBackend: s.zstdBackend})
+    content = await decode(stored, format, task.path, s)
   } catch (error) {
+    if (error === TOO_LARGE) return {...base, status: 'large', format, storedBytes: read.size}
     if (isHoloError(error)) return {...base, status: 'corrupt', format, storedBytes: stored.length, error: serializeError(error)}
     throw error
   }
@@ -52,7 +56,7 @@ export async function transcodeFile(task: FileTask, s: FileSettings): Promise<Fi
   const counts = {format, storedBytes: stored.length, rawBytes: content.length}
   if (s.mode === 'verify') return {...base, ...counts, status: 'verified'}
 
-  const out = s.codec === 'none' ? content : await compressBuffer(s.codec, content, {level: s.level, zstdBackend: s.zstdBackend})
+  const out = await encode(content, s)
   if (s.dryRun) return {...base, ...counts, status: 'planned', outBytes: out.length}
   if (!rekey) {
     const written = writeTemp(task.path, out, read.owner)
@@ -71,6 +75,31 @@ export async function transcodeFile(task: FileTask, s: FileSettings): Promise<Fi
 /** The outcome for an error that must stop the run (ENOSPC, EIO, EACCES, ...). */
 export function failedOutcome(task: FileTask, error: unknown): FileOutcome {
   return {path: task.path, digest: task.digest, status: 'failed', storedBytes: 0, error: serializeError(error)}
+}
+
+/** A gzip file whose trailer understated its size (several members): it is streamed instead. */
+const TOO_LARGE = new Error('too large to hold')
+
+/**
+ * Decompress a stored file. gzip runs synchronously here, whatever its size: this is a worker
+ * thread, and a hop to libuv's pool and back costs more than it saves (the pool is shared with
+ * zstd, which only has an async binding).
+ */
+async function decode(stored: Buffer, format: StoredFormat, path: string, s: FileSettings): Promise<Buffer> {
+  if (format === 'raw') return stored
+  if (format === 'zstd') return decompressBuffer(stored, {path, zstdBackend: s.zstdBackend})
+  try {
+    return gunzipSync(stored, {maxOutputLength: BUFFER_LIMIT_BYTES * 2})
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw TOO_LARGE
+    throw new HoloError('ECORRUPT', `${path}: corrupt or truncated gzip data: ${(error as Error).message}`, {path, data: {format}, cause: error})
+  }
+}
+
+async function encode(content: Buffer, s: FileSettings): Promise<Buffer> {
+  if (s.codec === 'none') return content
+  if (s.codec === 'gzip') return gzipSync(content, {level: s.level ?? DEFAULT_LEVEL.gzip})
+  return compressBuffer(s.codec, content, {level: s.level, zstdBackend: s.zstdBackend})
 }
 
 interface Owner {
@@ -178,7 +207,7 @@ async function existingSize(path: string, digest: string, s: FileSettings): Prom
   const format = readingFor(s.algorithm, read.head)
   if (format !== formatForCodec(s.codec) || contentBound(read.stored, format) > BUFFER_LIMIT_BYTES) return undefined
   try {
-    const content = format === 'raw' ? read.stored : await decompressBuffer(read.stored, {path, zstdBackend: s.zstdBackend})
+    const content = await decode(read.stored, format, path, s)
     return digestBuffer(s.algorithm, content) === digest ? read.size : undefined
   } catch {
     return undefined

@@ -48,6 +48,11 @@ export interface MigrateSettings {
 export function normalizeOptions(options: MigrateOptions): MigrateSettings {
   if (!TARGET_CODECS.includes(options.to)) throw new HoloError('EUSAGE', `--to must be one of ${TARGET_CODECS.join(', ')}, got ${JSON.stringify(options.to)}`)
   if (options.level !== undefined && options.to === 'none') throw new HoloError('EUSAGE', '--level has no meaning with --to none (files are stored raw)')
+  if (options.level !== undefined) {
+    const [min, max] = options.to === 'zstd' ? [-131072, 22] : [0, 9]
+    if (!Number.isInteger(options.level) || options.level < min || options.level > max) throw new HoloError('EUSAGE', `${options.to} level must be an integer from ${min} to ${max}, got ${options.level}`)
+  }
+
   if (options.jobs !== undefined && (!Number.isInteger(options.jobs) || options.jobs < 1)) throw new HoloError('EUSAGE', `--jobs must be a positive integer, got ${options.jobs}`)
   const root = resolve(options.library)
   return {
