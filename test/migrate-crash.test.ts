@@ -14,7 +14,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {check} from '../src/engine/check/index.js'
 import {drop} from '../src/engine/drop.js'
 import {lift} from '../src/engine/lift.js'
-import {JOURNAL_NAME, migrate} from '../src/engine/migrate/index.js'
+import {JOURNAL_NAME, migrate, readJournal} from '../src/engine/migrate/index.js'
 import type {TargetCodec} from '../src/engine/migrate/index.js'
 import {REPO, ensureBuilt, makeManyFilesTree, tempFilesUnder} from './helpers/hololib.js'
 import type {Entry} from './helpers/tree.js'
@@ -32,7 +32,7 @@ beforeAll(async () => {
   ensureBuilt()
   work = await tempDir('holobench-crash-')
   library = join(work.dir, 'lib')
-  const many = await makeManyFilesTree(join(work.dir, 'many', IDENTITY), 400)
+  const many = await makeManyFilesTree(join(work.dir, 'many', IDENTITY), 300)
   const sample = await makeSampleTree(join(work.dir, 'sample'), IDENTITY, {bigFileBytes: 5 << 20})
   for (const [tree, blueprint] of [[many, 'aaaaaaaaaaaaaaaa'], [sample, 'bbbbbbbbbbbbbbbb']]) {
     const {catalog} = await lift({source: tree, library, codec: 'gzip', blueprint, fsync: false})
@@ -67,14 +67,16 @@ interface Round {
 }
 
 /** Start a migration; once it holds the journal, SIGKILL it after `delay(workMs)` ms unless it finishes first. */
-async function runAndKill(to: TargetCodec, delayMs: number): Promise<Round> {
-  const child = spawn(process.execPath, [join(REPO, 'bin/run.js'), 'migrate', '--library', library, '--to', to, '--json'], {stdio: 'ignore'})
+async function runAndKill(to: TargetCodec, delayMs: number, fsync = true): Promise<Round> {
+  const args = ['migrate', '--library', library, '--to', to, '--json', ...(fsync ? [] : ['--no-fsync'])]
+  const child = spawn(process.execPath, [join(REPO, 'bin/run.js'), ...args], {stdio: 'ignore'})
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)))
   let finished = false
   void exited.then(() => {
     finished = true
   })
-  while (!finished && !existsSync(join(library, JOURNAL_NAME))) await sleep(2)
+  // A killed run leaves its journal: wait for this child's own.
+  while (!finished && (await readJournal(library))?.pid !== child.pid) await sleep(2)
   const journalAt = performance.now()
   if (!finished) {
     await Promise.race([sleep(delayMs), exited])
@@ -98,8 +100,9 @@ describe('migrate killed at random moments', () => {
     while (kills < KILLS && rounds < MAX_ROUNDS) {
       const to = targets[rounds % targets.length]
       rounds++
-      // Mostly inside the file phase, sometimes in the short catalog, marker and cleanup phases at the end.
-      const round = await runAndKill(to, next() * workMs * 1.1)
+      // Mostly inside the file phase, sometimes in the short catalog, marker and cleanup phases at the
+      // end. Every other run renames file by file (--no-fsync) rather than in syncfs batches.
+      const round = await runAndKill(to, next() * workMs * 0.9, rounds % 2 === 0)
       if (round.killed) {
         kills++
         killedPhases.push(to)

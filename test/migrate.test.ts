@@ -14,7 +14,7 @@ import {HoloError} from '../src/engine/errors.js'
 import {lift} from '../src/engine/lift.js'
 import {JOURNAL_NAME, migrate} from '../src/engine/migrate/index.js'
 import type {TargetCodec} from '../src/engine/migrate/index.js'
-import {libraryPath, neededFiles, snapshotFiles, tempFilesUnder} from './helpers/hololib.js'
+import {ensureBuilt, libraryPath, neededFiles, runCli, snapshotFiles, tempFilesUnder} from './helpers/hololib.js'
 import {IDENTITY, OTHER_IDENTITY, makeSampleTree, snapshotTree, sourceText, tempDir} from './helpers/tree.js'
 
 const fixtures = fileURLToPath(new URL('fixtures/', import.meta.url))
@@ -244,6 +244,43 @@ describe('journal and resume', () => {
     expect(checked.orphans.count).toBe(0)
     expect(checked.files.formats).toMatchObject({zstd: 0})
     await expectDropsIdentical(a.catalog, 'half-a-done')
+  })
+})
+
+describe('durability', () => {
+  it.each(['fsync', 'none'] as const)('%s: the same result as the default (syncfs)', async (durability) => {
+    const library = join(work.dir, `lib-durability-${durability}`)
+    const {catalog} = await lift({source, library, codec: 'gzip'})
+    const result = await migrate({library, to: 'zstd', durability})
+    expect(result.durability).toBe(durability)
+    expect(result.files.failed).toBe(0)
+    expect((await check({library})).problems).toEqual([])
+    await expectDropsIdentical(catalog, `durability-${durability}`)
+    const rekeyed = await migrate({library, to: 'none', durability})
+    expect(rekeyed.files.rekeyed).toBe(rekeyed.files.total)
+    await expectDropsIdentical(catalog, `durability-${durability}-none`)
+  })
+})
+
+describe('the command', () => {
+  beforeAll(() => ensureBuilt())
+
+  it('prints a summary, --json for machines, and exits 1 when a file did not verify', async () => {
+    const library = join(work.dir, 'lib-cli')
+    const {catalog} = await lift({source, library, codec: 'gzip'})
+    const dry = runCli(['migrate', '--library', library, '--to', 'zstd', '--dry-run'])
+    expect(dry.status).toBe(0)
+    expect(dry.stdout).toMatch(/would migrate 20/)
+    expect(dry.stdout).toMatch(/bytes: [\d.]+ MB -> ~[\d.]+ MB/)
+
+    const victim = libraryPath(library, (await neededFiles(catalog))[0].digest)
+    await fsp.writeFile(victim, gzipSync('something else'))
+    const run = runCli(['migrate', '--library', library, '--to', 'zstd', '--json', '--on-corrupt', 'quarantine'])
+    expect(run.status).toBe(1)
+    const result = JSON.parse(run.stdout)
+    expect(result).toMatchObject({to: 'zstd', files: {total: 20, migrated: 19, failed: 1}, corrupt: [{path: victim, code: 'EINTEGRITY', action: 'quarantined'}]})
+    expect(existsSync(victim)).toBe(false)
+    expect(runCli(['migrate', '--library', library, '--to', 'zstd', '--level', '99']).status).toBe(2)
   })
 })
 

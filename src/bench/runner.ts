@@ -115,7 +115,7 @@ async function runCorpus(corpus: Corpus, variants: VariantSpec[], scratch: strin
   for (const codec of codecs) {
     options.onProgress?.({phase: `${corpus.label}: lift ${codec}`, done: 0, total: 1, unit: 'lifts'})
     const library = join(scratch, `lib-${codec}`)
-    const lifted = await lift({source: corpus.root, library, codec, jobs: options.jobs, rccExcludes: options.rccExcludes})
+    const lifted = await lift({source: corpus.root, library, codec, fsync: false, rccExcludes: options.rccExcludes})
     catalogs.set(codec, lifted.catalog)
     tree ??= {files: lifted.files, dirs: lifted.dirs, symlinks: lifted.symlinks, bytes: lifted.bytes, relocatedFiles: lifted.relocatedFiles}
     const facts = await inspect({path: lifted.catalog})

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {HoloCommand} from '../cli/base-command.js'
 import {TARGET_CODECS, migrate} from '../engine/migrate/index.js'
 import type {MigrateResult, OnCorrupt, TargetCodec} from '../engine/migrate/index.js'
+import type {Durability} from '../engine/migrate/index.js'
 import type {ZstdBackend} from '../engine/types.js'
 
 export default class Migrate extends HoloCommand {
@@ -29,6 +30,7 @@ A corrupt file is reported (and left, or moved to the quarantine with --on-corru
     'on-corrupt': Flags.option({description: 'what to do with a file that does not verify', options: ['report', 'quarantine'] as const, default: 'report'})(),
     quarantine: Flags.string({description: 'quarantine folder (default: <library>/quarantine)'}),
     'no-fsync': Flags.boolean({description: 'do not make rewritten files durable before they replace the originals (faster; safe against a killed process, not a power cut)'}),
+    durability: Flags.option({description: 'how rewritten files are made durable before they replace the originals: auto (syncfs in batches where `sync -f` works, else fsync), syncfs, fsync (each file), none', options: ['auto', 'syncfs', 'fsync', 'none'] as const, default: 'auto'})(),
   }
 
   async run(): Promise<MigrateResult> {
@@ -42,7 +44,7 @@ A corrupt file is reported (and left, or moved to the quarantine with --on-corru
       zstdBackend: flags['zstd-backend'] as ZstdBackend | 'auto',
       onCorrupt: flags['on-corrupt'] as OnCorrupt,
       quarantine: flags.quarantine,
-      fsync: !flags['no-fsync'],
+      durability: flags['no-fsync'] ? 'none' : (flags.durability as Durability | 'auto'),
       onProgress: this.progress('migrate'),
     })
     this.stopProgress()

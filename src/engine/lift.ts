@@ -15,7 +15,7 @@ import {HoloError} from './errors.js'
 import {fsyncFile, tempPathFor, writeFileAtomic} from './fs/atomic.js'
 import {digestAlgorithmFor, libraryFilePath, prepareLibrary} from './library.js'
 import {goModeFromPosix} from './mode.js'
-import {defaultJobs} from './jobs.js'
+import {defaultLiftConcurrency} from './jobs.js'
 import {RelocationScanner, findRelocations} from './relocate.js'
 import type {Catalog, CatalogDir, CatalogFile, CodecName, DigestAlgorithm, ProgressCallback, ZstdBackend} from './types.js'
 import {GO_MODE_SYMLINK} from './types.js'
@@ -105,7 +105,7 @@ export async function lift(options: LiftOptions): Promise<LiftResult> {
       doneBytes += job.stats.size
       options.onProgress?.({phase: 'lift', done, total: jobs.length, bytes: doneBytes, totalBytes})
     },
-    {concurrency: options.jobs ?? defaultJobs()},
+    {concurrency: options.jobs ?? defaultLiftConcurrency()},
   )
 
   const catalog: Catalog = {

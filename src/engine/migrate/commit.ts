@@ -22,8 +22,8 @@ const execFileAsync = promisify(execFile)
  */
 export type Durability = 'syncfs' | 'fsync' | 'none'
 
-export async function chooseDurability(root: string, fsync: boolean): Promise<Durability> {
-  if (!fsync) return 'none'
+export async function chooseDurability(root: string, wanted: Durability | 'auto'): Promise<Durability> {
+  if (wanted !== 'auto') return wanted
   try {
     await syncfs(root)
     return 'syncfs'
@@ -139,7 +139,7 @@ export class Committer {
     }
 
     try {
-      // On libuv's pool, several at a time: a rename over a file frees the old one, which costs.
+      // On libuv's pool, several at a time.
       await pMap(
         batch,
         async (pending) => {

@@ -4,28 +4,34 @@
  * resumable and idempotent. The order of the steps is the design:
  *
  * 1. Journal: `.holobench-migrate.json` in the library root (lock + "interrupted" marker).
- * 2. Leftover temp files of dead writers are removed.
- * 3. Files: each is read, decompressed and hashed; only if the hash matches its name is the new
- *    version written to a temp file beside its destination, made durable, and renamed. In place
- *    (same algorithm) the rename replaces the original: readers see the old or the new file.
- *    Re-key: the new version gets its new name; the old file stays. No catalog names the new
- *    files yet, and every old file is still there: RCC and holobench are unaffected.
- * 4. The new names are made durable (one syncfs, or an fsync per directory).
- * 5. Catalogs: each is rewritten atomically with the new digests (and the catalog codec). Before
+ *    Temp files of dead writers are removed.
+ * 2. Files: each is read, decompressed and hashed; only if the hash matches its name is the new
+ *    version written to a temp file beside its destination, made durable (commit.ts) and renamed.
+ *    In place (same algorithm) the rename replaces the original: readers see the old or the new
+ *    file, both complete. Re-key: the new version gets its new name and the old file stays; no
+ *    catalog names the new files yet, every old file is still there: RCC and holobench are
+ *    unaffected.
+ * 3. The new names are made durable (one syncfs, or an fsync per directory).
+ * 4. Catalogs: each is rewritten atomically with the new digests (and the catalog codec). Before
  *    its rename it names old files, after it new files; both exist. A catalog that needs a file
- *    that could not be re-keyed (missing, corrupt) is left as it was and reported.
- * 6. The compress.no marker is set or removed, last: while catalogs are being swapped RCC keeps
- *    reading the library as before, so the catalogs not yet swapped still work for it (there is
- *    no order in which RCC can read a half-swapped library whole: it takes the algorithm from
- *    the marker, holobench from each digest's length).
- * 7. Cleanup: old-algorithm files that no catalog names any more are removed, then empty dirs.
- * 8. The journal is removed.
+ *    that could not be re-keyed (missing, corrupt) is left as it was and reported. The catalog
+ *    directory is fsynced.
+ * 5. The compress.no marker is set or removed, last: while catalogs are being swapped RCC keeps
+ *    reading the library as it did, so the catalogs not yet swapped still work for it. (No order
+ *    lets RCC read a half-swapped library whole: it takes the algorithm from the marker, holobench
+ *    from each digest's length; the swap takes milliseconds per catalog.)
+ * 6. Cleanup: old-algorithm files that no catalog names any more are removed, then empty
+ *    directories.
+ * 7. The journal is removed.
  *
- * Killed anywhere, a run leaves a library every catalog of which can be restored by holobench;
- * the next run works out what is left from the library itself and finishes.
+ * Killed anywhere, a run leaves a library every catalog of which holobench can restore; the next
+ * run works out what is left from the library itself (names say their algorithm, catalogs their
+ * digests) and finishes, whatever the target of the interrupted run was.
  */
 import {promises as fsp} from 'node:fs'
 import {dirname} from 'node:path'
+
+import pMap from 'p-map'
 
 import {allFileEntries, loadCatalogSet} from '../check/catalogs.js'
 import {removeLeftovers} from '../check/leftovers.js'
@@ -48,6 +54,7 @@ import type {MigrateOptions, MigrateResult, MigrateSettings} from './types.js'
 
 export type {CorruptFile, MigrateOptions, MigrateResult, OnCorrupt} from './types.js'
 export type {TargetCodec} from './file-task.js'
+export type {Durability} from './commit.js'
 export {TARGET_CODECS} from './file-task.js'
 export {JOURNAL_NAME, readJournal} from './journal.js'
 
@@ -71,7 +78,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const layout = libraryLayout(s.root)
   const markerBefore = !isCompressedLibrary(s.root)
   const catalogs = await timed('read catalogs', () => loadCatalogSet(s.root)) // EUSAGE if not a hololib
-  const durability: Durability = s.dryRun ? 'none' : await chooseDurability(s.root, s.fsync)
+  const durability: Durability = s.dryRun ? 'none' : await chooseDurability(s.root, s.durability)
   const durable = durability !== 'none'
   const {previous} = s.dryRun ? {previous: undefined} : await beginJournal(s.root, s.to, durable)
   const algorithm = algorithmForCodec(s.to)
@@ -102,7 +109,11 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       dryRun: s.dryRun,
     }
     const totalBytes = listing.files.reduce((sum, f) => sum + f.size, 0)
-    const phase = new FilePhase({settings: fileSettings, workers: s.workers, committer, onCorrupt: s.onCorrupt, quarantine: s.quarantine, phase: 'migrate', onProgress: s.onProgress}, listing.files.length, totalBytes)
+    const phase = new FilePhase(
+      {settings: fileSettings, workers: s.workers, committer, onCorrupt: s.onCorrupt, quarantine: s.quarantine, phase: 'migrate', onProgress: s.onProgress},
+      listing.files.length,
+      totalBytes,
+    )
     filePhase = phase
     const tasks = planTasks(listing.files, s, phase)
     await timed('files', () => phase.run(tasks, new Map(listing.files.map((f) => [f.path, f.size]))))
@@ -129,7 +140,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     })
 
     // Old names no catalog needs any more.
-    const removed = s.dryRun ? {files: 0, bytes: 0} : await timed('cleanup', () => removeOldFiles(listing.files, phase.renames, after, algorithm))
+    const removed = s.dryRun
+      ? {files: 0, bytes: 0}
+      : await timed('cleanup', () => removeOldFiles(listing.files, phase.renames, after, algorithm))
     if (!s.dryRun) await endJournal(s.root, durable)
 
     const sizes = new Map(listing.files.map((f) => [f.path, f.size]))
@@ -247,9 +260,10 @@ async function removeOldFiles(files: LibraryFile[], renames: ReadonlyMap<string,
   const dirs = new Set<string>()
   let count = 0
   let bytes = 0
-  for (const file of files) {
-    if (file.algorithm === algorithm || !renames.has(file.digest) || referenced.has(file.digest)) continue
-    await fsp.rm(file.path, {force: true})
+  const doomed = files.filter((file) => file.algorithm !== algorithm && renames.has(file.digest) && !referenced.has(file.digest))
+  // Several at a time: freeing a file may wait on the device (online discard).
+  await pMap(doomed, (file) => fsp.rm(file.path, {force: true}), {concurrency: 16})
+  for (const file of doomed) {
     count++
     bytes += file.size
     for (let dir = dirname(file.path), depth = 0; depth < 3; dir = dirname(dir), depth++) dirs.add(dir)

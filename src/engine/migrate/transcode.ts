@@ -131,20 +131,26 @@ function readStored(path: string, atHead: (head: Buffer) => 'stop' | 'continue')
   try {
     const stats = fstatSync(fd)
     const owner = {mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid}
-    const head = Buffer.alloc(4)
-    const headBytes = readSync(fd, head, 0, 4, 0)
-    const result: StoredRead = {head: head.subarray(0, headBytes), size: stats.size, owner, stopped: atHead(head.subarray(0, headBytes)) === 'stop'}
-    if (result.stopped || stats.size > BUFFER_LIMIT_BYTES) return result
-    const stored = Buffer.allocUnsafe(stats.size)
+    if (stats.size > BUFFER_LIMIT_BYTES) {
+      // Too big to hold: the head decides, the main thread streams the rest.
+      const head = Buffer.alloc(4)
+      const bytes = readSync(fd, head, 0, 4, 0)
+      return {head: head.subarray(0, bytes), size: stats.size, owner, stopped: atHead(head.subarray(0, bytes)) === 'stop'}
+    }
+
+    // One read for the whole file: cheaper than a separate read of the head for the many small files.
+    const buffer = Buffer.allocUnsafe(stats.size)
     let at = 0
-    while (at < stored.length) {
-      const n = readSync(fd, stored, at, stored.length - at, at)
+    while (at < buffer.length) {
+      const n = readSync(fd, buffer, at, buffer.length - at, at)
       if (n === 0) break
       at += n
     }
 
-    result.stored = at === stored.length ? stored : stored.subarray(0, at)
-    return result
+    const stored = at === buffer.length ? buffer : buffer.subarray(0, at)
+    const head = stored.subarray(0, 4)
+    if (atHead(head) === 'stop') return {head, size: stats.size, owner, stopped: true}
+    return {head, size: stats.size, owner, stopped: false, stored}
   } finally {
     closeSync(fd)
   }

@@ -28,6 +28,11 @@ export interface MigrateOptions {
   quarantine?: string
   /** Make each rewritten file durable before it replaces the original; default true. */
   fsync?: boolean
+  /**
+   * How (see commit.ts): auto (syncfs where `sync -f` works, else fsync), or one of them; none is
+   * what `fsync: false` means.
+   */
+  durability?: Durability | 'auto'
   onProgress?: ProgressCallback
 }
 
@@ -41,7 +46,7 @@ export interface MigrateSettings {
   zstdBackend: ZstdBackend | 'auto'
   onCorrupt: OnCorrupt
   quarantine: string
-  fsync: boolean
+  durability: Durability | 'auto'
   onProgress?: ProgressCallback
 }
 
@@ -53,6 +58,7 @@ export function normalizeOptions(options: MigrateOptions): MigrateSettings {
     if (!Number.isInteger(options.level) || options.level < min || options.level > max) throw new HoloError('EUSAGE', `${options.to} level must be an integer from ${min} to ${max}, got ${options.level}`)
   }
 
+  if (options.durability !== undefined && !['auto', 'syncfs', 'fsync', 'none'].includes(options.durability)) throw new HoloError('EUSAGE', `durability must be auto, syncfs, fsync or none, got ${JSON.stringify(options.durability)}`)
   if (options.jobs !== undefined && (!Number.isInteger(options.jobs) || options.jobs < 1)) throw new HoloError('EUSAGE', `--jobs must be a positive integer, got ${options.jobs}`)
   const root = resolve(options.library)
   return {
@@ -64,7 +70,7 @@ export function normalizeOptions(options: MigrateOptions): MigrateSettings {
     zstdBackend: options.zstdBackend ?? 'auto',
     onCorrupt: options.onCorrupt ?? 'report',
     quarantine: resolve(options.quarantine ?? defaultQuarantineDir(root)),
-    fsync: options.fsync !== false,
+    durability: options.fsync === false ? 'none' : (options.durability ?? 'auto'),
     onProgress: options.onProgress,
   }
 }

@@ -38,6 +38,8 @@ function release(worker: Worker): void {
 
 export interface PoolRunOptions {
   workers: number
+  /** Default restore; copy is a plain read and write of each task's source. */
+  op?: BatchRequest['op']
   onBatch?: (done: number) => void
 }
 
@@ -66,7 +68,7 @@ export async function runOnWorkers(tasks: RestoreTask[], settings: RestoreSettin
 
         const batch = tasks.slice(next, next + batchSize)
         next += batch.length
-        const request: BatchRequest = {id: id++, settings, tasks: batch}
+        const request: BatchRequest = {id: id++, op: options.op ?? 'restore', settings, tasks: batch}
         worker.postMessage(request)
       }
 

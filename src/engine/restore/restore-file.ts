@@ -158,3 +158,23 @@ function readHead(task: RestoreTask): StoredFormat {
     closeSync(fd)
   }
 }
+
+/**
+ * A plain copy of `task.source` to `task.path` with its mode: no library, codec, hash or
+ * relocation. The benchmark's floor, on the same threads and I/O calls as a restore. Contents
+ * are read and written, since copyFile may quietly clone on XFS and Btrfs.
+ */
+export function copyPlain(task: RestoreTask, stats: RestoreStats): void {
+  const content = readFileSync(task.source)
+  const fd = openSync(task.path, 'wx', task.perm)
+  try {
+    let at = 0
+    while (at < content.length) at += writeSync(fd, content, at, content.length - at)
+  } finally {
+    closeSync(fd)
+  }
+
+  stats.written++
+  stats.counts.copy++
+  stats.bytes += content.length
+}

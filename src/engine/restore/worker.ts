@@ -1,6 +1,6 @@
 import {parentPort} from 'node:worker_threads'
 
-import {restoreFile} from './restore-file.js'
+import {copyPlain, restoreFile} from './restore-file.js'
 import {emptyStats} from './types.js'
 import type {RestoreSettings, RestoreStats, RestoreTask} from './types.js'
 import {serializeError} from './wire.js'
@@ -8,6 +8,8 @@ import {serializeError} from './wire.js'
 /** A restore worker: restores the batches of files it is sent and answers with their stats. */
 export interface BatchRequest {
   id: number
+  /** restore: from the library, as a drop does; copy: a plain copy of `source` (the benchmark's floor). */
+  op: 'restore' | 'copy'
   settings: RestoreSettings
   tasks: RestoreTask[]
 }
@@ -30,7 +32,8 @@ parentPort?.on('message', async (request: BatchRequest) => {
     while (next < request.tasks.length && failure === undefined) {
       const task = request.tasks[next++]
       try {
-        await restoreFile(task, request.settings, stats)
+        if (request.op === 'copy') copyPlain(task, stats)
+        else await restoreFile(task, request.settings, stats)
       } catch (error) {
         failure ??= error
       }
