@@ -4,7 +4,7 @@
  * pipeline `gzip -dc | zstd -1` over the same library files, two processes (one per half of the
  * file list), as throughput of uncompressed bytes.
  *
- *   npm run build && npx tsx bench/migrate-real.ts [--prefix DIR] [--work DIR] [--runs N] [--jobs N] [--keep]
+ *   npm run build && npx tsx bench/migrate-real.ts [--prefix DIR] [--work DIR] [--runs N] [--jobs N] [--durability syncfs,fsync,none] [--keep]
  *
  * --prefix: the tree to lift (default: python3's sys.prefix). --work: scratch directory (default
  * <tmpdir>/holobench-migrate-real; the gzip library is kept there and reused). For each durability
@@ -17,7 +17,7 @@
 import {execFileSync, spawnSync} from 'node:child_process'
 import {existsSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join, resolve} from 'node:path'
+import {basename, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const args = process.argv.slice(2)
@@ -121,14 +121,14 @@ interface Row {
 const rows: Row[] = []
 let summary: Record<string, unknown> = {}
 for (let run = 0; run < runs; run++) {
-  for (const durability of ['syncfs', 'fsync', 'none']) {
+  for (const durability of option('durability', 'syncfs,fsync,none').split(',')) {
     freshCopy()
     const lists = fileLists()
     const pipe = pipeline(lists)
     const migrated = cli(['migrate', '--library', scratch, '--to', 'zstd', '--durability', durability, ...(jobs ? ['--jobs', jobs] : [])])
     const r = migrated.json as {rawBytes: number; bytesBefore: number; bytesAfter: number; files: {total: number; migrated: number; failed: number}; phases: Array<{name: string; seconds: number}>; durability: string}
     const filesSeconds = r.phases.find((p) => p.name === 'files')?.seconds ?? migrated.seconds
-    rows.push({what: 'gzip -dc | zstd -1 (2 processes)', seconds: pipe.seconds, cpu: pipe.cpu, rawBytes: r.rawBytes})
+    rows.push({what: 'gzip -dc \\| zstd -1 (2 processes)', seconds: pipe.seconds, cpu: pipe.cpu, rawBytes: r.rawBytes})
     rows.push({what: `holobench migrate --to zstd (durability ${r.durability})`, seconds: migrated.seconds, cpu: migrated.cpu, filesSeconds, rawBytes: r.rawBytes})
     console.error(
       `run ${run + 1}, ${r.durability}: pipeline ${pipe.seconds.toFixed(2)} s (cpu ${pipe.cpu?.toFixed(2)}), migrate ${migrated.seconds.toFixed(2)} s (files ${filesSeconds.toFixed(2)} s, cpu ${migrated.cpu?.toFixed(2)}), ` +
@@ -137,7 +137,8 @@ for (let run = 0; run < runs; run++) {
     if (run === 0 && durability === 'syncfs') {
       const checked = cli(['check', '--library', scratch])
       const catalog = readdirSync(join(scratch, 'catalog')).find((name) => /v12\.[^.]+$/.test(name))
-      const target = join(work, 'drop', 'space')
+      // Relocations need a target name as long as the lifted tree's (its basename is the identity).
+      const target = join(work, 'drop', basename(prefix))
       rmSync(join(work, 'drop'), {recursive: true, force: true})
       const dropped = catalog ? cli(['drop', join(scratch, 'catalog', catalog), '--target', target]) : undefined
       summary = {

@@ -6,7 +6,6 @@ import {fileURLToPath} from 'node:url'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {loadCatalog} from '../src/engine/catalog.js'
 import {check} from '../src/engine/check/index.js'
 import {compressBuffer, detectFormat} from '../src/engine/codec/index.js'
 import {drop} from '../src/engine/drop.js'

@@ -14,14 +14,14 @@
  *    directories go. Nothing is deleted but temp files: the quarantine keeps the rest.
  */
 import {existsSync} from 'node:fs'
-import {resolve} from 'node:path'
-
 import {availableParallelism} from 'node:os'
+import {resolve} from 'node:path'
 
 import {HoloError} from '../errors.js'
 import {fsyncDir} from '../fs/atomic.js'
 import {isCompressedLibrary, libraryFilePath, libraryLayout} from '../library.js'
 import {FilePhase} from '../migrate/files.js'
+import {warmUp} from '../migrate/pool.js'
 import type {FileSettings} from '../migrate/file-task.js'
 import {isLive, readJournal} from '../migrate/journal.js'
 import type {DigestAlgorithm, ProgressCallback, StoredFormat, ZstdBackend} from '../types.js'
@@ -138,6 +138,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     throw new HoloError('EUSAGE', `${root} is not a hololib: it has neither catalog/ nor library/`, {path: root})
   }
 
+  warmUp(workers(options))
   const catalogs = await step('read catalogs', () => loadCatalogSet(root))
   const listing = await step('list library', () => walkLibrary(root))
   const verified = await step('verify files', () => verifyFiles(root, listing, options))
@@ -152,7 +153,7 @@ async function verifyFiles(root: string, listing: LibraryListing, options: Check
   const settings: FileSettings = {root, mode: 'verify', codec: 'zstd', algorithm: 'sha256', zstdBackend: options.zstdBackend ?? 'auto', commit: 'none', dryRun: false}
   const totalBytes = listing.files.reduce((sum, f) => sum + f.size, 0)
   const phase = new FilePhase(
-    {settings, workers: options.jobs ?? Math.max(1, availableParallelism()), onCorrupt: 'report', quarantine: '', phase: 'check', onProgress: options.onProgress},
+    {settings, workers: workers(options), onCorrupt: 'report', quarantine: '', phase: 'check', onProgress: options.onProgress},
     listing.files.length,
     totalBytes,
   )
@@ -296,6 +297,10 @@ async function repair(root: string, result: CheckResult, catalogs: CatalogSet, l
 
   repairs.emptyDirsRemoved = await removeEmptyDirs(listing.dirs)
   return repairs
+}
+
+function workers(options: CheckOptions): number {
+  return options.jobs ?? Math.max(1, availableParallelism())
 }
 
 function safeLibraryPath(root: string, digest: string): string {

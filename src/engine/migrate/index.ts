@@ -29,18 +29,19 @@
  * digests) and finishes, whatever the target of the interrupted run was.
  */
 import {promises as fsp} from 'node:fs'
-import {dirname} from 'node:path'
+import {basename, dirname} from 'node:path'
 
 import pMap from 'p-map'
 
 import {allFileEntries, loadCatalogSet} from '../check/catalogs.js'
+import type {LoadedCatalog} from '../check/catalogs.js'
 import {removeLeftovers} from '../check/leftovers.js'
-import {walkLibrary, removeEmptyDirs} from '../check/walk.js'
-import type {LibraryFile} from '../check/walk.js'
+import {removeEmptyDirs, walkLibrary} from '../check/walk.js'
+import type {LibraryFile, LibraryListing} from '../check/walk.js'
 import {HoloError} from '../errors.js'
 import {writeFileAtomic} from '../fs/atomic.js'
 import {isCompressedLibrary, libraryLayout} from '../library.js'
-import type {Catalog} from '../types.js'
+import type {Catalog, DigestAlgorithm} from '../types.js'
 import {migrateCatalog, needsRekey} from './catalogs.js'
 import type {CatalogChange} from './catalogs.js'
 import {Committer, chooseDurability, commitModeFor, sealDir} from './commit.js'
@@ -49,6 +50,7 @@ import {algorithmForCodec} from './file-task.js'
 import type {FileSettings, FileTask} from './file-task.js'
 import {FilePhase} from './files.js'
 import {beginJournal, endJournal} from './journal.js'
+import {warmUp} from './pool.js'
 import {normalizeOptions} from './types.js'
 import type {MigrateOptions, MigrateResult, MigrateSettings} from './types.js'
 
@@ -62,34 +64,33 @@ export {JOURNAL_NAME, readJournal} from './journal.js'
 const SAMPLE_FILES = 256
 const SAMPLE_BYTES = 64 << 20
 
+/** What one run carries from step to step. */
+interface Run {
+  s: MigrateSettings
+  algorithm: DigestAlgorithm
+  durability: Durability
+  committer: Committer
+  phases: MigrateResult['phases']
+  /** A catalog was rewritten: from here on, a failure leaves the journal for the next run. */
+  catalogsTouched: boolean
+  files?: FilePhase
+}
+
 export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const s = normalizeOptions(options)
   const started = performance.now()
+  warmUp(s.workers)
   const phases: MigrateResult['phases'] = []
-  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-    const t = performance.now()
-    try {
-      return await work()
-    } finally {
-      phases.push({name, seconds: (performance.now() - t) / 1000})
-    }
-  }
-
-  const layout = libraryLayout(s.root)
   const markerBefore = !isCompressedLibrary(s.root)
-  const catalogs = await timed('read catalogs', () => loadCatalogSet(s.root)) // EUSAGE if not a hololib
+  const catalogs = await timed(phases, 'read catalogs', () => loadCatalogSet(s.root)) // EUSAGE if not a hololib
   const durability: Durability = s.dryRun ? 'none' : await chooseDurability(s.root, s.durability)
-  const durable = durability !== 'none'
-  const {previous} = s.dryRun ? {previous: undefined} : await beginJournal(s.root, s.to, durable)
-  const algorithm = algorithmForCodec(s.to)
-  const committer = new Committer(durability, s.root)
-  let filePhase: FilePhase | undefined
-  let catalogsTouched = false
+  const {previous} = s.dryRun ? {previous: undefined} : await beginJournal(s.root, s.to, durability !== 'none')
+  const run: Run = {s, algorithm: algorithmForCodec(s.to), durability, committer: new Committer(durability, s.root), phases, catalogsTouched: false}
   try {
-    const listing = await timed('list files', () => walkLibrary(s.root))
+    const listing = await timed(phases, 'list files', () => walkLibrary(s.root))
     const leftovers = [...listing.leftovers, ...catalogs.leftovers].filter((l) => l.kind === 'holobench' && l.stale)
     if (!s.dryRun) await removeLeftovers(leftovers)
-    const rekey = listing.files.some((f) => f.algorithm !== algorithm) || catalogs.loaded.some((c) => needsRekey(c.catalog, algorithm))
+    const rekey = listing.files.some((f) => f.algorithm !== run.algorithm) || catalogs.loaded.some((c) => needsRekey(c.catalog, run.algorithm))
     if (rekey && catalogs.unreadable.length > 0) {
       const names = catalogs.unreadable.map((u) => u.path).join(', ')
       throw new HoloError('ECORRUPT', `Cannot re-key ${s.root}: ${names} cannot be read, so the files it needs are unknown and no old file could be removed safely. Run \`holobench check --repair\` first; nothing was changed.`, {
@@ -97,106 +98,134 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       })
     }
 
-    // Files.
-    const fileSettings: FileSettings = {
-      root: s.root,
-      mode: 'convert',
-      codec: s.to,
-      algorithm,
-      level: s.level,
-      zstdBackend: s.zstdBackend,
-      commit: commitModeFor(durability),
-      dryRun: s.dryRun,
-    }
-    const totalBytes = listing.files.reduce((sum, f) => sum + f.size, 0)
-    const phase = new FilePhase(
-      {settings: fileSettings, workers: s.workers, committer, onCorrupt: s.onCorrupt, quarantine: s.quarantine, phase: 'migrate', onProgress: s.onProgress},
-      listing.files.length,
-      totalBytes,
-    )
-    filePhase = phase
-    const tasks = planTasks(listing.files, s, phase)
-    await timed('files', () => phase.run(tasks, new Map(listing.files.map((f) => [f.path, f.size]))))
-    if (phase.failure) throw phase.failure
-    await timed('seal files', () => committer.seal())
-
-    // Catalogs, then the marker.
-    const changes: CatalogChange[] = []
-    const after: Catalog[] = []
-    await timed('catalogs', async () => {
-      let done = 0
-      for (const loaded of catalogs.loaded) {
-        const {change, catalog} = await migrateCatalog(loaded, {codec: s.to, algorithm, renames: phase.renames, zstdBackend: s.zstdBackend, fsync: durable, dryRun: s.dryRun})
-        if (change.action === 'rewritten' && !s.dryRun) catalogsTouched = true
-        changes.push(change)
-        after.push(catalog)
-        s.onProgress?.({phase: 'catalogs', done: ++done, total: catalogs.loaded.length, unit: 'catalogs'})
-      }
-
-      if (!s.dryRun) {
-        await sealDir(durability, layout.catalogDir)
-        await setMarker(s.root, s.to === 'none', durability)
-      }
-    })
-
-    // Old names no catalog needs any more.
-    const removed = s.dryRun
-      ? {files: 0, bytes: 0}
-      : await timed('cleanup', () => removeOldFiles(listing.files, phase.renames, after, algorithm))
-    if (!s.dryRun) await endJournal(s.root, durable)
-
-    const sizes = new Map(listing.files.map((f) => [f.path, f.size]))
-    const quarantinedBytes = phase.corrupt.filter((c) => c.action === 'quarantined').reduce((sum, c) => sum + (sizes.get(c.path) ?? 0), 0)
-    // Re-keyed old files count as gone (in convertedStoredBytes) unless a catalog kept them.
-    const keptOldBytes = listing.files.filter((f) => phase.renames.has(f.digest)).reduce((sum, f) => sum + f.size, 0) - removed.bytes
-    const bytesAfter = s.dryRun
-      ? totalBytes + estimateAfter(phase)
-      : totalBytes - phase.convertedStoredBytes + phase.outBytes + keptOldBytes - quarantinedBytes
-    const fileSeconds = phases.find((p) => p.name === 'files')?.seconds ?? 0
+    const files = await migrateFiles(run, listing)
+    const {changes, after} = await timed(phases, 'catalogs', () => migrateCatalogs(run, catalogs.loaded, files.renames))
+    const removed = s.dryRun ? {files: 0, bytes: 0} : await timed(phases, 'cleanup', () => removeOldFiles(listing.files, files.renames, after, run.algorithm))
+    if (!s.dryRun) await endJournal(s.root, durability !== 'none')
     return {
-      library: s.root,
-      to: s.to,
-      dryRun: s.dryRun,
-      durability,
+      ...summarize(run, listing, files, removed),
       rekey,
       resumed: previous ? {to: previous.to, startedAt: previous.startedAt} : null,
-      files: {
-        total: listing.files.length,
-        migrated: s.dryRun ? phase.outcomes.planned : phase.outcomes.converted,
-        rekeyed: phase.outcomes.rekeyed,
-        skipped: phase.outcomes.skipped,
-        failed: phase.outcomes.failed,
-        removed: removed.files,
-      },
       catalogs: {
         total: catalogs.loaded.length + catalogs.unreadable.length,
         rewritten: changes.filter((c) => c.action === 'rewritten').length,
         unchanged: changes.filter((c) => c.action === 'unchanged').length,
         failed: changes.filter((c) => c.action === 'failed').length + catalogs.unreadable.length,
       },
-      bytesBefore: totalBytes,
-      bytesAfter,
-      estimated: s.dryRun,
-      rawBytes: phase.rawBytes,
-      ratio: bytesAfter > 0 ? totalBytes / bytesAfter : 0,
-      throughput: fileSeconds > 0 ? phase.rawBytes / fileSeconds : 0,
       seconds: (performance.now() - started) / 1000,
       marker: {before: markerBefore, after: s.dryRun ? markerBefore : s.to === 'none'},
       leftoversRemoved: leftovers.length,
-      corrupt: phase.corrupt,
       catalogChanges: changes,
-      phases,
     }
   } catch (error) {
-    await committer.abort()
-    if (!s.dryRun && !catalogsTouched) {
-      // No catalog names a new file yet: take the new names back, and the library is as it was
-      // (files recompressed in place stay recompressed: they are complete and verified).
-      if (filePhase) await Promise.all(filePhase.freshNames.map((name) => fsp.rm(name, {force: true})))
-      await endJournal(s.root, durable)
-    }
-
+    await rollBack(run, catalogs.loaded)
     throw error
+  }
+}
+
+async function timed<T>(phases: MigrateResult['phases'], name: string, work: () => Promise<T>): Promise<T> {
+  const t = performance.now()
+  try {
+    return await work()
+  } finally {
+    phases.push({name, seconds: (performance.now() - t) / 1000})
+  }
+}
+
+/** Steps 2 and 3: every file to the target, then the new names made durable. */
+async function migrateFiles(run: Run, listing: LibraryListing): Promise<FilePhase> {
+  const {s} = run
+  const settings: FileSettings = {
+    root: s.root,
+    mode: 'convert',
+    codec: s.to,
+    algorithm: run.algorithm,
+    level: s.level,
+    zstdBackend: s.zstdBackend,
+    commit: commitModeFor(run.durability),
+    dryRun: s.dryRun,
+  }
+  const totalBytes = listing.files.reduce((sum, f) => sum + f.size, 0)
+  const options = {settings, workers: s.workers, committer: run.committer, onCorrupt: s.onCorrupt, quarantine: s.quarantine, phase: 'migrate', onProgress: s.onProgress}
+  const files = new FilePhase(options, listing.files.length, totalBytes)
+  run.files = files
+  const tasks = planTasks(listing.files, s, files)
+  await timed(run.phases, 'files', () => files.run(tasks, new Map(listing.files.map((f) => [f.path, f.size]))))
+  if (files.failure) throw files.failure
+  await timed(run.phases, 'seal files', () => run.committer.seal())
+  return files
+}
+
+/** Steps 4 and 5: each catalog swapped atomically, the catalog directory made durable, then the marker. */
+async function migrateCatalogs(run: Run, loaded: LoadedCatalog[], renames: ReadonlyMap<string, string>): Promise<{changes: CatalogChange[]; after: Catalog[]}> {
+  const {s} = run
+  const changes: CatalogChange[] = []
+  const after: Catalog[] = []
+  for (const [i, one] of loaded.entries()) {
+    const {change, catalog} = await migrateCatalog(one, {codec: s.to, algorithm: run.algorithm, renames, zstdBackend: s.zstdBackend, fsync: run.durability !== 'none', dryRun: s.dryRun})
+    if (change.action === 'rewritten' && !s.dryRun) run.catalogsTouched = true
+    changes.push(change)
+    after.push(catalog)
+    s.onProgress?.({phase: 'catalogs', done: i + 1, total: loaded.length, unit: 'catalogs'})
+  }
+
+  if (!s.dryRun) {
+    await sealDir(run.durability, libraryLayout(s.root).catalogDir)
+    await setMarker(s.root, s.to === 'none', run.durability)
+  }
+
+  return {changes, after}
+}
+
+/**
+ * A failure before any catalog was rewritten: the new names this run wrote are taken back (none
+ * that a catalog already names), waiting temp files go, and so does the journal: the library is
+ * as it was, but for files recompressed in place, which are complete and verified. After a
+ * catalog was rewritten, the journal stays and the next run finishes the job.
+ */
+async function rollBack(run: Run, catalogs: LoadedCatalog[]): Promise<void> {
+  await run.committer.abort()
+  if (run.s.dryRun || run.catalogsTouched) return
+  const named = new Set<string>()
+  for (const {catalog} of catalogs) for (const file of allFileEntries(catalog.tree)) named.add(file.digest)
+  const fresh = run.files?.freshNames.filter((path) => !named.has(basename(path))) ?? []
+  await pMap(fresh, (path) => fsp.rm(path, {force: true}), {concurrency: 16})
+  await endJournal(run.s.root, run.durability !== 'none')
+}
+
+type Summary = Pick<MigrateResult, 'library' | 'to' | 'dryRun' | 'durability' | 'files' | 'bytesBefore' | 'bytesAfter' | 'estimated' | 'rawBytes' | 'ratio' | 'throughput' | 'corrupt' | 'phases'>
+
+/** Counts and sizes: bytes after = before, less what was converted or quarantined, plus what it became. */
+function summarize(run: Run, listing: LibraryListing, files: FilePhase, removed: {files: number; bytes: number}): Summary {
+  const {s} = run
+  const totalBytes = listing.files.reduce((sum, f) => sum + f.size, 0)
+  const sizes = new Map(listing.files.map((f) => [f.path, f.size]))
+  const quarantinedBytes = files.corrupt.filter((c) => c.action === 'quarantined').reduce((sum, c) => sum + (sizes.get(c.path) ?? 0), 0)
+  // Re-keyed old files count as gone (in convertedStoredBytes) unless a catalog kept them.
+  const keptOldBytes = listing.files.filter((f) => files.renames.has(f.digest)).reduce((sum, f) => sum + f.size, 0) - removed.bytes
+  const bytesAfter = s.dryRun ? totalBytes + estimateAfter(files) : totalBytes - files.convertedStoredBytes + files.outBytes + keptOldBytes - quarantinedBytes
+  const fileSeconds = run.phases.find((p) => p.name === 'files')?.seconds ?? 0
+  return {
+    library: s.root,
+    to: s.to,
+    dryRun: s.dryRun,
+    durability: run.durability,
+    files: {
+      total: listing.files.length,
+      migrated: s.dryRun ? files.outcomes.planned : files.outcomes.converted,
+      rekeyed: files.outcomes.rekeyed,
+      skipped: files.outcomes.skipped,
+      failed: files.outcomes.failed,
+      removed: removed.files,
+    },
+    bytesBefore: totalBytes,
+    bytesAfter,
+    estimated: s.dryRun,
+    rawBytes: files.rawBytes,
+    ratio: bytesAfter > 0 ? totalBytes / bytesAfter : 0,
+    throughput: fileSeconds > 0 ? files.rawBytes / fileSeconds : 0,
+    corrupt: files.corrupt,
+    phases: run.phases,
   }
 }
 

@@ -17,6 +17,15 @@ function startWorker(): Worker {
   return new Worker(bootstrap, {eval: true})
 }
 
+/** Start workers ahead of use, so their modules load while the library is being listed. */
+export function warmUp(count: number): void {
+  while (idle.length < count) {
+    const worker = startWorker()
+    worker.unref()
+    idle.push(worker)
+  }
+}
+
 function takeWorker(): Worker {
   const worker = idle.pop()
   if (worker) {

@@ -1,7 +1,6 @@
 import {closeSync, fchownSync, fstatSync, fsync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync} from 'node:fs'
 import {dirname} from 'node:path'
 import {promisify} from 'node:util'
-
 import {gunzipSync, gzipSync} from 'node:zlib'
 
 import {DEFAULT_LEVEL, compressBuffer, decompressBuffer} from '../codec/index.js'
@@ -10,8 +9,8 @@ import {HoloError, isHoloError} from '../errors.js'
 import {tempPathFor} from '../fs/atomic.js'
 import {libraryFilePath} from '../library.js'
 import {serializeError} from '../restore/wire.js'
-import {BUFFER_LIMIT_BYTES, algorithmOf, contentBound, formatForCodec, integrityError, readingFor, spaceError} from './file-task.js'
 import type {StoredFormat} from '../types.js'
+import {BUFFER_LIMIT_BYTES, algorithmOf, contentBound, formatForCodec, integrityError, readingFor, spaceError} from './file-task.js'
 import type {FileOutcome, FileSettings, FileTask, Pending} from './file-task.js'
 
 const fsyncAsync = promisify(fsync)
@@ -67,7 +66,12 @@ export async function transcodeFile(task: FileTask, s: FileSettings): Promise<Fi
   const final = libraryFilePath(s.root, newDigest)
   const existing = await existingSize(final, newDigest, s)
   if (existing !== undefined) return {...base, ...counts, status: 'converted', outBytes: existing, newDigest, existed: true}
-  mkdirSync(dirname(final), {recursive: true, mode: 0o755})
+  try {
+    mkdirSync(dirname(final), {recursive: true, mode: 0o755})
+  } catch (error) {
+    throw spaceError(error, final)
+  }
+
   const written = writeTemp(final, out, read.owner)
   return {...base, ...counts, status: 'converted', outBytes: out.length, newDigest, pending: await commit(written, true, s)}
 }
