@@ -14,7 +14,8 @@ import {HOLOBENCH_VERSION} from '../engine/version.js'
 import {definitionDigest} from '../scenario/definition.js'
 import {ensureCorpus, loadScenario} from '../scenario/index.js'
 import {collectEnvironment, holobenchCommit} from './environment.js'
-import {cpCopy, floorCopy} from './floor.js'
+import {cpCopy, floorCopy, planFloor} from './floor.js'
+import type {FloorPlan} from './floor.js'
 import {RESULTS_SCHEMA, RESULTS_SCHEMA_VERSION} from './results.js'
 import type {LibraryResult, ResultsFile, ScenarioResult, TreeFacts, VariantResult} from './results.js'
 import {createScratch, removeScratch} from './scratch.js'
@@ -123,15 +124,16 @@ async function runCorpus(corpus: Corpus, variants: VariantSpec[], scratch: strin
   }
 
   // The floor copies from the same filesystem the restores write to.
-  let floorSource: string | undefined
+  let floor: FloorPlan | undefined
   if (variants.some((v) => v.strategy === 'floor')) {
-    floorSource = join(scratch, 'floor-source', basename(corpus.root))
+    const floorSource = join(scratch, 'floor-source', basename(corpus.root))
     await fsp.mkdir(join(scratch, 'floor-source'))
     await cpCopy(corpus.root, floorSource)
+    floor = await planFloor(floorSource)
   }
 
   tree ??= await treeFactsOf(corpus.root)
-  const plans = variants.map((variant) => ({variant, restore: restoreTask(variant, corpus, catalogs, floorSource, options)}))
+  const plans = variants.map((variant) => ({variant, restore: restoreTask(variant, catalogs, floor, options)}))
   const rows = await measureVariants(plans, scratch, corpus, tree, options)
   addRatios(rows)
   return {scenario: corpus.label, source: corpus.source, tree, libraries, rows}
@@ -140,10 +142,11 @@ async function runCorpus(corpus: Corpus, variants: VariantSpec[], scratch: strin
 type RestoreTask = (target: string) => Promise<DropResult | undefined>
 
 
-function restoreTask(variant: VariantSpec, corpus: Corpus, catalogs: Map<CodecName, string>, floorSource: string | undefined, options: RunOptions): RestoreTask {
+function restoreTask(variant: VariantSpec, catalogs: Map<CodecName, string>, floor: FloorPlan | undefined, options: RunOptions): RestoreTask {
   if (variant.strategy === 'floor') {
     return async (target) => {
-      await (variant.name === 'cp' ? cpCopy(floorSource as string, target) : floorCopy(floorSource as string, target, options.jobs))
+      const plan = floor as FloorPlan
+      await (variant.name === 'cp' ? cpCopy(plan.source, target) : floorCopy(plan, target, options.jobs))
       return undefined
     }
   }
