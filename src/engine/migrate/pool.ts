@@ -1,46 +1,14 @@
-import {Worker} from 'node:worker_threads'
+import type {Worker} from 'node:worker_threads'
 
+import {workerPool} from '../worker-pool.js'
 import type {FileOutcome, FileSettings, FileTask} from './file-task.js'
 import type {FileBatchReply, FileBatchRequest} from './worker.js'
 
-/**
- * File workers, started on first use and kept for later runs (tests and benchmarks run many).
- * Idle workers are unref'd so they never keep the process alive.
- */
-const idle: Worker[] = []
-
-function startWorker(): Worker {
-  const url = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url)
-  if (url.pathname.endsWith('.js')) return new Worker(url)
-  // From the TypeScript sources (tests, tsx), the worker registers tsx before loading itself.
-  const bootstrap = `import('tsx/esm/api').then(({register}) => { register(); return import(${JSON.stringify(url.href)}) })`
-  return new Worker(bootstrap, {eval: true})
-}
+const pool = workerPool(import.meta.url)
 
 /** Start workers ahead of use, so their modules load while the library is being listed. */
 export function warmUp(count: number): void {
-  while (idle.length < count) {
-    const worker = startWorker()
-    worker.unref()
-    idle.push(worker)
-  }
-}
-
-function takeWorker(): Worker {
-  const worker = idle.pop()
-  if (worker) {
-    worker.ref()
-    return worker
-  }
-
-  return startWorker()
-}
-
-function release(worker: Worker): void {
-  worker.removeAllListeners('message')
-  worker.removeAllListeners('error')
-  worker.unref()
-  idle.push(worker)
+  pool.warmUp(count)
 }
 
 export interface FilePoolOptions {
@@ -95,16 +63,13 @@ export async function runFileTasks(tasks: FileTask[], settings: FileSettings, op
       send()
     })
 
-  const workers = Array.from({length: count}, takeWorker)
+  const workers = Array.from({length: count}, () => pool.take())
   const broken = new Set<Worker>()
   for (const worker of workers) worker.once('error', () => broken.add(worker))
   try {
     await Promise.all(workers.map(lane))
   } finally {
-    for (const worker of workers) {
-      if (broken.has(worker)) void worker.terminate()
-      else release(worker)
-    }
+    for (const worker of workers) pool.release(worker, broken.has(worker))
   }
 
   if (crash) throw crash

@@ -1,40 +1,13 @@
-import {Worker} from 'node:worker_threads'
+import type {Worker} from 'node:worker_threads'
 
+import {workerPool} from '../worker-pool.js'
 import {addStats, emptyStats} from './types.js'
 import type {RestoreSettings, RestoreStats, RestoreTask} from './types.js'
 import type {BatchReply, BatchRequest} from './worker.js'
 import {deserializeError} from './wire.js'
 
-/**
- * Restore workers, started once per process and kept for later restores (a benchmark runs
- * many). Idle workers are unref'd so they never keep the process alive.
- */
-const idle: Worker[] = []
-
-function startWorker(): Worker {
-  const url = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url)
-  if (url.pathname.endsWith('.js')) return new Worker(url)
-  // From the TypeScript sources (tests, tsx), the worker registers tsx before loading itself.
-  const bootstrap = `import('tsx/esm/api').then(({register}) => { register(); return import(${JSON.stringify(url.href)}) })`
-  return new Worker(bootstrap, {eval: true})
-}
-
-function takeWorker(): Worker {
-  const worker = idle.pop()
-  if (worker) {
-    worker.ref()
-    return worker
-  }
-
-  return startWorker()
-}
-
-function release(worker: Worker): void {
-  worker.removeAllListeners('message')
-  worker.removeAllListeners('error')
-  worker.unref()
-  idle.push(worker)
-}
+// Started once per process and kept: a benchmark restores many times.
+const pool = workerPool(import.meta.url)
 
 export interface PoolRunOptions {
   workers: number
@@ -86,16 +59,13 @@ export async function runOnWorkers(tasks: RestoreTask[], settings: RestoreSettin
       send()
     })
 
-  const workers = Array.from({length: count}, takeWorker)
+  const workers = Array.from({length: count}, () => pool.take())
   const broken = new Set<Worker>()
   for (const worker of workers) worker.once('error', () => broken.add(worker))
   try {
     await Promise.all(workers.map(lane))
   } finally {
-    for (const worker of workers) {
-      if (broken.has(worker)) void worker.terminate()
-      else release(worker)
-    }
+    for (const worker of workers) pool.release(worker, broken.has(worker))
   }
 
   if (failure) throw failure
