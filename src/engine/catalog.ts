@@ -103,6 +103,11 @@ export async function saveCatalog(root: string, catalog: Catalog, options: SaveC
 
 /** Read a catalog in any format (gzip, zstd or raw JSON, by magic bytes) and check its shape. */
 export async function loadCatalog(path: string): Promise<Catalog> {
+  return (await readCatalogFile(path)).catalog
+}
+
+/** The catalog and its stored bytes (for callers that report the stored format and size). */
+export async function readCatalogFile(path: string): Promise<{catalog: Catalog; stored: Buffer}> {
   let stored: Buffer
   try {
     stored = await fsp.readFile(path)
@@ -119,7 +124,7 @@ export async function loadCatalog(path: string): Promise<Catalog> {
     throw new HoloError('ECORRUPT', `Catalog ${path} is not valid JSON: ${(error as Error).message}`, {path, cause: error})
   }
 
-  return validateCatalog(parsed, path)
+  return {catalog: validateCatalog(parsed, path), stored}
 }
 
 /** Check the catalog's shape, naming the file and the JSON path of the first problem. */

@@ -14,19 +14,11 @@ import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
 import zlib from 'node:zlib'
 import {compress as zstdCompress, decompress as zstdDecompress} from '@mongodb-js/zstd'
+import {seededRandom} from '../../src/bench/random.js'
 import {RESULTS_SCHEMA, RESULTS_SCHEMA_VERSION, type LibraryResult, type Ratio, type ResultsFile, type ScenarioResult, type Stats, type VariantResult} from '../../src/bench/results.js'
 
-/** mulberry32: tiny, seedable, good enough for test data and bootstrap resampling. */
-export function rng(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** Seeded numbers for test data: the same generator the bootstrap uses. */
+export const rng = seededRandom
 
 // ---------------------------------------------------------------- statistics (independent of src/bench)
 

@@ -1,8 +1,8 @@
 import {promises as fsp} from 'node:fs'
 import {join} from 'node:path'
 
-import {catalogFiles, validateCatalog} from '../catalog.js'
-import {decompressBuffer, detectFormat} from '../codec/index.js'
+import {catalogFiles, readCatalogFile} from '../catalog.js'
+import {detectFormat} from '../codec/index.js'
 import {HoloError, isHoloError} from '../errors.js'
 import {libraryLayout, listCatalogs} from '../library.js'
 import type {Catalog, CatalogDir, CatalogFile, StoredFormat} from '../types.js'
@@ -26,24 +26,9 @@ export interface CatalogSet {
 }
 
 /** Read one catalog in any stored format (gzip, zstd or raw JSON, by magic), checking its shape. */
-export async function readCatalogFile(path: string): Promise<LoadedCatalog> {
-  let stored: Buffer
-  try {
-    stored = await fsp.readFile(path)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new HoloError(code === 'ENOENT' ? 'EMISSING' : 'ECORRUPT', `Cannot read catalog ${path}: ${(error as Error).message}`, {path, cause: error})
-  }
-
-  const json = await decompressBuffer(stored, {path})
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(json.toString('utf8'))
-  } catch (error) {
-    throw new HoloError('ECORRUPT', `Catalog ${path} is not valid JSON: ${(error as Error).message}`, {path, cause: error})
-  }
-
-  return {path, catalog: validateCatalog(parsed, path), format: detectFormat(stored), storedBytes: stored.length}
+export async function readCatalog(path: string): Promise<LoadedCatalog> {
+  const {catalog, stored} = await readCatalogFile(path)
+  return {path, catalog, format: detectFormat(stored), storedBytes: stored.length}
 }
 
 /** Every catalog of a library (RCC's glob), read; failures are collected, not thrown. */
@@ -51,7 +36,7 @@ export async function loadCatalogSet(root: string): Promise<CatalogSet> {
   const set: CatalogSet = {loaded: [], unreadable: [], leftovers: []}
   for (const path of await listCatalogs(root)) {
     try {
-      set.loaded.push(await readCatalogFile(path))
+      set.loaded.push(await readCatalog(path))
     } catch (error) {
       if (!isHoloError(error)) throw error
       set.unreadable.push({path, error})
