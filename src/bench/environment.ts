@@ -17,7 +17,8 @@ export function holobenchCommit(): string | null {
   }
 }
 
-export async function collectEnvironment(scratchDir: string, libraryDir: string): Promise<Environment> {
+/** Facts of this machine; `scratch` is measured, `scratchLabel` is what results record as its place. */
+export async function collectEnvironment(scratch: string, scratchLabel: string): Promise<Environment> {
   return {
     date: new Date().toISOString(),
     node: process.version,
@@ -27,9 +28,10 @@ export async function collectEnvironment(scratchDir: string, libraryDir: string)
     cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
     cpuCount: availableParallelism(),
     memoryBytes: totalmem(),
-    scratchDir,
-    scratchFs: await filesystemType(scratchDir),
-    libraryFs: await filesystemType(libraryDir),
+    scratchDir: scratchLabel,
+    scratchFs: await filesystemType(scratch),
+    // Libraries are lifted into the scratch too, so restores and clones stay on one filesystem.
+    libraryFs: await filesystemType(scratch),
     zstdBackends: availableZstdBackends(),
   }
 }

@@ -66,7 +66,8 @@ export async function runBenchmark(options: RunOptions): Promise<ResultsFile> {
       schema: RESULTS_SCHEMA,
       schemaVersion: RESULTS_SCHEMA_VERSION,
       holobench: {version: HOLOBENCH_VERSION, commit: holobenchCommit()},
-      environment: await collectEnvironment(scratch, scratch),
+      // The scratch as the user named it: the run's own temp directory is gone when it ends.
+      environment: await collectEnvironment(scratch, options.scratch ?? '(system temp dir)'),
       settings: {
         argv: options.argv,
         scenarios: [...options.scenarios, ...(options.trees ?? []).map((tree) => `tree:${resolve(tree)}`)],
@@ -230,8 +231,10 @@ async function measureVariants(plans: VariantPlan[], scratch: string, corpus: Co
         }
       }
     } catch (error) {
-      rows[i].status = isHoloError(error, 'ENOTSUP_STRATEGY') ? 'unsupported' : 'failed'
-      rows[i].reason = (error as Error).message
+      const unsupported = isHoloError(error, 'ENOTSUP_STRATEGY')
+      rows[i].status = unsupported ? 'unsupported' : 'failed'
+      // Short and free of scratch paths: reports show it in a table cell.
+      rows[i].reason = unsupported ? `${plan.variant.strategy} is not possible on ${String(error.data?.targetFs ?? 'this filesystem')}: it cannot clone files` : (error as Error).message
     }
   }
 
