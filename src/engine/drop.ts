@@ -3,7 +3,7 @@ import {basename, dirname, join, resolve} from 'node:path'
 
 import pMap from 'p-map'
 
-import {loadCatalog} from './catalog.js'
+import {loadCatalog, readCatalogFile} from './catalog.js'
 import {STREAM_THRESHOLD_BYTES} from './codec/index.js'
 import type {GzipBackend} from './codec/index.js'
 import {HoloError} from './errors.js'
@@ -81,7 +81,8 @@ export async function drop(options: DropOptions): Promise<DropResult> {
   const root = resolve(options.library ?? dirname(dirname(catalogPath)))
   const target = resolve(options.target)
   const verify = options.verify !== false
-  const catalog = await loadCatalog(catalogPath)
+  // Read once: the stored bytes become the target's .meta at the end.
+  const {catalog, stored: storedCatalog} = await readCatalogFile(catalogPath)
   // Everything that can be refused is refused before the first write.
   const plan = planRestore(catalog, catalogPath, target)
   const relocation = relocationFor(catalog, plan, target, catalogPath)
@@ -151,7 +152,7 @@ export async function drop(options: DropOptions): Promise<DropResult> {
 
   // Directory modes last: a read-only directory would refuse the files written into it.
   await Promise.all(plan.dirs.map((d) => fsp.chmod(d.path, posixPermFromGo(d.dir.mode))))
-  await writeFileAtomic(metaPath, await fsp.readFile(catalogPath))
+  await writeFileAtomic(metaPath, storedCatalog)
 
   return {
     catalog: catalogPath,

@@ -31,6 +31,8 @@ import {promisify} from 'node:util'
 
 import {afterAll, beforeAll} from 'vitest'
 
+import {filesystemType} from '../../src/engine/fs/fstype.js'
+
 const execFileP = promisify(execFile)
 
 export interface CowDir {
@@ -60,28 +62,11 @@ export const COW_SCRATCH_SCRIPT = fileURLToPath(new URL('../../scripts/cow-scrat
 const STALE_PREFIX = 'holobench-cow-'
 const SCRIPT_TIMEOUT_MS = 120_000
 
-/** statfs(2) f_type magic numbers of the filesystems worth naming. */
-const FS_MAGIC: Record<number, string> = {
-  0x58465342: 'xfs',
-  0x9123683e: 'btrfs',
-  0xca451a4e: 'bcachefs',
-  0x7461636f: 'ocfs2',
-  0x2fc12fc1: 'zfs',
-  0x6969: 'nfs',
-  0xff534d42: 'cifs',
-  0xef53: 'ext4',
-  0x01021994: 'tmpfs',
-  0x794c7630: 'overlayfs',
-  0x65735546: 'fuse',
-}
-
 /** Filesystems on which a clone may succeed (so "clones fail here" cannot be assumed). */
 export const CLONE_CAPABLE_FS = new Set(['xfs', 'btrfs', 'bcachefs', 'ocfs2', 'zfs', 'nfs', 'cifs', 'fuse'])
 
-export async function fsTypeOf(p: string): Promise<string> {
-  const {type} = await fsp.statfs(p)
-  return FS_MAGIC[type] ?? `0x${type.toString(16)}`
-}
+/** The filesystem type under `p`, named as the engine names it (xfs, btrfs, ext4, tmpfs, …). */
+export const fsTypeOf = filesystemType
 
 /** Try one COPYFILE_FICLONE_FORCE in `dir`; resolves to null on success, else the error. */
 export async function probeClone(dir: string): Promise<NodeJS.ErrnoException | null> {

@@ -16,6 +16,9 @@ const FS_TYPES: Record<number, string> = {
   0x858458f6: 'ramfs',
   0x73717368: 'squashfs',
   0x01021997: '9p',
+  0xca451a4e: 'bcachefs',
+  0x7461636f: 'ocfs2',
+  0xff534d42: 'cifs',
 }
 
 /** The filesystem type name of the filesystem holding `path` (e.g. ext4, tmpfs, xfs), or `unknown:<hex>`. */
