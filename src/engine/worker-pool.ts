@@ -52,3 +52,76 @@ export function workerPool(callerUrl: string, name = 'worker'): WorkerPool {
     },
   }
 }
+
+export interface BatchRunOptions<T, R> {
+  workers: number
+  /** Fewest tasks worth a worker of their own: small runs use fewer threads. */
+  tasksPerWorker: number
+  /** The message for one batch. */
+  request: (tasks: T[], id: number) => unknown
+  /**
+   * Each reply, as batches finish. It is awaited before that worker is sent more (back-pressure);
+   * returning true stops the run (no new batch starts), throwing fails it.
+   */
+  onReply: (reply: R) => Promise<boolean | void> | boolean | void
+}
+
+/**
+ * Run `tasks` on the pool's workers in batches pulled as workers free up, so a slow file does not
+ * hold back the rest. The first failure (a throwing onReply, or a crashed worker) stops new
+ * batches and is thrown once the batches in flight have finished.
+ */
+export async function runBatches<T, R>(pool: WorkerPool, tasks: T[], options: BatchRunOptions<T, R>): Promise<void> {
+  if (tasks.length === 0) return
+  const count = Math.max(1, Math.min(options.workers, Math.ceil(tasks.length / options.tasksPerWorker)))
+  // Big enough to amortise a message, small enough to balance the load at the end.
+  const batchSize = Math.max(1, Math.min(64, Math.ceil(tasks.length / (count * 8))))
+  let next = 0
+  let id = 0
+  let stop = false
+  let failure: Error | undefined
+  const lane = (worker: Worker) =>
+    new Promise<void>((resolve) => {
+      const send = () => {
+        if (next >= tasks.length || stop || failure) {
+          resolve()
+          return
+        }
+
+        const batch = tasks.slice(next, next + batchSize)
+        next += batch.length
+        worker.postMessage(options.request(batch, id++))
+      }
+
+      worker.on('message', (reply: R) => {
+        Promise.resolve()
+          .then(() => options.onReply(reply))
+          .then(
+            (stopNow) => {
+              if (stopNow) stop = true
+              send()
+            },
+            (error: Error) => {
+              failure ??= error
+              resolve()
+            },
+          )
+      })
+      worker.on('error', (error) => {
+        failure ??= error
+        resolve()
+      })
+      send()
+    })
+
+  const workers = Array.from({length: count}, () => pool.take())
+  const broken = new Set<Worker>()
+  for (const worker of workers) worker.once('error', () => broken.add(worker))
+  try {
+    await Promise.all(workers.map(lane))
+  } finally {
+    for (const worker of workers) pool.release(worker, broken.has(worker))
+  }
+
+  if (failure) throw failure
+}

@@ -1,6 +1,4 @@
-import type {Worker} from 'node:worker_threads'
-
-import {workerPool} from '../worker-pool.js'
+import {runBatches, workerPool} from '../worker-pool.js'
 import {addStats, emptyStats} from './types.js'
 import type {RestoreSettings, RestoreStats, RestoreTask} from './types.js'
 import type {BatchReply, BatchRequest} from './worker.js'
@@ -23,51 +21,17 @@ export interface PoolRunOptions {
  */
 export async function runOnWorkers(tasks: RestoreTask[], settings: RestoreSettings, options: PoolRunOptions): Promise<RestoreStats> {
   const stats = emptyStats()
-  if (tasks.length === 0) return stats
-  const count = Math.max(1, Math.min(options.workers, Math.ceil(tasks.length / 8)))
-  // Big enough to amortise a message, small enough to balance the load at the end.
-  const batchSize = Math.max(1, Math.min(64, Math.ceil(tasks.length / (count * 8))))
-  let next = 0
   let done = 0
-  let id = 0
-  let failure: Error | undefined
-  const lane = (worker: Worker) =>
-    new Promise<void>((resolve) => {
-      const send = () => {
-        if (next >= tasks.length || failure) {
-          resolve()
-          return
-        }
-
-        const batch = tasks.slice(next, next + batchSize)
-        next += batch.length
-        const request: BatchRequest = {id: id++, op: options.op ?? 'restore', settings, tasks: batch}
-        worker.postMessage(request)
-      }
-
-      worker.on('message', (reply: BatchReply) => {
-        addStats(stats, reply.stats)
-        done += reply.stats.written + reply.stats.skipped
-        if (reply.error) failure ??= deserializeError(reply.error)
-        options.onBatch?.(done)
-        send()
-      })
-      worker.on('error', (error) => {
-        failure ??= error
-        resolve()
-      })
-      send()
-    })
-
-  const workers = Array.from({length: count}, () => pool.take())
-  const broken = new Set<Worker>()
-  for (const worker of workers) worker.once('error', () => broken.add(worker))
-  try {
-    await Promise.all(workers.map(lane))
-  } finally {
-    for (const worker of workers) pool.release(worker, broken.has(worker))
-  }
-
-  if (failure) throw failure
+  await runBatches<RestoreTask, BatchReply>(pool, tasks, {
+    workers: options.workers,
+    tasksPerWorker: 8,
+    request: (batch, id): BatchRequest => ({id, op: options.op ?? 'restore', settings, tasks: batch}),
+    onReply(reply) {
+      addStats(stats, reply.stats)
+      done += reply.stats.written + reply.stats.skipped
+      options.onBatch?.(done)
+      if (reply.error) throw deserializeError(reply.error)
+    },
+  })
   return stats
 }
