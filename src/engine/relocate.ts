@@ -1,5 +1,3 @@
-import {HoloError} from './errors.js'
-
 /**
  * Relocations: RCC records the byte offset of every occurrence of the space's identity in a
  * file when lifting, and writes the new identity over those bytes when restoring
@@ -38,16 +36,5 @@ export class RelocationScanner {
     this.consumed += window.length - keep
     // Copy, so the carried tail does not pin the whole chunk in memory.
     this.carry = Buffer.from(window.subarray(window.length - keep))
-  }
-}
-
-/** Write `replacement` at each offset of `data` in place. Offsets past the end are an error. */
-export function applyRelocations(data: Uint8Array, offsets: readonly number[], replacement: Uint8Array, path: string): void {
-  for (const offset of offsets) {
-    if (offset + replacement.length > data.length) {
-      throw new HoloError('ERELOCATE', `Relocation at offset ${offset} runs past the end of ${path} (${data.length} bytes)`, {path})
-    }
-
-    data.set(replacement, offset)
   }
 }

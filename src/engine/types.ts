@@ -16,7 +16,6 @@ export type DigestAlgorithm = 'sha256' | 'siphash128'
 /** Go's fs.ModeDir / fs.ModeSymlink bits as RCC stores them in `mode`. */
 export const GO_MODE_DIR = 2 ** 31
 export const GO_MODE_SYMLINK = 2 ** 27
-export const GO_MODE_PERM = 0o777
 
 /** A file entry of an RCC catalog (htfs/directory.go `File`). */
 export interface CatalogFile {
