@@ -5,6 +5,7 @@ import {compressBuffer, decompressBuffer} from './codec/index.js'
 import {HoloError} from './errors.js'
 import {writeFileAtomic} from './fs/atomic.js'
 import {libraryLayout} from './library.js'
+import {goKeyOrder} from './names.js'
 import type {Catalog, CatalogDir, CatalogFile, CodecName, ZstdBackend} from './types.js'
 
 /** RCC's CatalogName: `<blueprint>v12.<platform>`. */
@@ -31,11 +32,21 @@ function orderFile(file: CatalogFile): CatalogFile {
   }
 }
 
-function orderDir(dir: CatalogDir): CatalogDir {
-  const subdirs: Record<string, CatalogDir> = {}
-  for (const name of Object.keys(dir.subdirs).sort()) subdirs[name] = orderDir(dir.subdirs[name])
-  const files: Record<string, CatalogFile> = {}
-  for (const name of Object.keys(dir.files).sort()) files[name] = orderFile(dir.files[name])
+/** A Dir as it is marshalled: `subdirs` and `files` are Go maps (Map, written in Go's key order). */
+interface WireDir {
+  name: string
+  symlink?: string
+  mode: number
+  subdirs: Map<string, WireDir>
+  files: Map<string, CatalogFile>
+  shadow?: boolean
+}
+
+function orderDir(dir: CatalogDir): WireDir {
+  const subdirs = new Map<string, WireDir>()
+  for (const [name, sub] of Object.entries(dir.subdirs)) subdirs.set(name, orderDir(sub))
+  const files = new Map<string, CatalogFile>()
+  for (const [name, file] of Object.entries(dir.files)) files.set(name, orderFile(file))
   return {
     name: dir.name,
     ...(dir.symlink ? {symlink: dir.symlink} : {}),
@@ -60,11 +71,39 @@ export function catalogInfo(catalog: Catalog): Omit<Catalog, 'lifted' | 'tree'> 
 }
 
 /**
- * JSON as Go's json.MarshalIndent(it, "", "  ") writes it (RCC's AsJson): Go field order, sorted
- * map keys, two-space indent, no trailing newline, and Go's escaping of <, >, &, U+2028, U+2029.
+ * JSON as Go's json.MarshalIndent(it, "", "  ") writes it (RCC's AsJson): struct fields (plain
+ * objects) in declaration order, Go maps (a Map here) with keys sorted by bytes, two-space indent,
+ * no trailing newline, and Go's escaping of <, >, &, U+2028, U+2029. Map keys are data (file
+ * names): a plain object would put integer-like names first and treat `__proto__` as special.
  */
 export function goJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return marshal(value, '')
+}
+
+function marshal(value: unknown, indent: string): string {
+  const inner = `${indent}  `
+  if (value instanceof Map) {
+    const keys = [...value.keys()].map(String).sort(goKeyOrder)
+    if (keys.length === 0) return '{}'
+    return `{\n${keys.map((key) => `${inner}${goString(key)}: ${marshal(value.get(key), inner)}`).join(',\n')}\n${indent}}`
+  }
+
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]'
+    return `[\n${value.map((item) => `${inner}${marshal(item, inner)}`).join(',\n')}\n${indent}]`
+  }
+
+  if (typeof value === 'object' && value !== null) {
+    const fields = Object.entries(value).filter(([, v]) => v !== undefined)
+    if (fields.length === 0) return '{}'
+    return `{\n${fields.map(([key, v]) => `${inner}${goString(key)}: ${marshal(v, inner)}`).join(',\n')}\n${indent}}`
+  }
+
+  return typeof value === 'string' ? goString(value) : JSON.stringify(value)
+}
+
+function goString(text: string): string {
+  return JSON.stringify(text).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 /** Catalog JSON exactly as RCC shapes it. */

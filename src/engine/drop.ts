@@ -11,6 +11,7 @@ import {writeFileAtomic} from './fs/atomic.js'
 import {defaultJobs} from './jobs.js'
 import {libraryFilePath, libraryLayout} from './library.js'
 import {posixPermFromGo} from './mode.js'
+import {hasName} from './names.js'
 import {runOnWorkers} from './restore/pool.js'
 import {restoreLargeFile} from './restore/restore-large.js'
 import {addStats, emptyStats} from './restore/types.js'
@@ -179,7 +180,7 @@ function planRestore(catalog: Catalog, catalogPath: string, target: string): Pla
     plan.dirs.push({path, dir})
     for (const [name, file] of Object.entries(dir.files)) {
       assertSafeName(name, `${rel}${name}`, catalogPath)
-      if (name in dir.subdirs) throw new HoloError('ECORRUPT', `Catalog ${catalogPath}: ${rel}${name} is both a file and a directory`, {path: catalogPath})
+      if (hasName(dir.subdirs, name)) throw new HoloError('ECORRUPT', `Catalog ${catalogPath}: ${rel}${name} is both a file and a directory`, {path: catalogPath})
       const fp = {path: join(path, name), rel: rel + name, file}
       if (file.symlink) {
         plan.links.push(fp)

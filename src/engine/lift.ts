@@ -15,6 +15,7 @@ import {HoloError} from './errors.js'
 import {fsyncFile, tempPathFor, writeFileAtomic} from './fs/atomic.js'
 import {digestAlgorithmFor, libraryFilePath, prepareLibrary} from './library.js'
 import {goModeFromPosix} from './mode.js'
+import {nameMap, setName} from './names.js'
 import {defaultLiftConcurrency} from './jobs.js'
 import {RelocationScanner, findRelocations} from './relocate.js'
 import type {Catalog, CatalogDir, CatalogFile, CodecName, DigestAlgorithm, ProgressCallback, ZstdBackend} from './types.js'
@@ -162,7 +163,7 @@ interface WalkState {
  */
 async function walk(path: string, name: string, stats: Stats, state: WalkState): Promise<CatalogDir> {
   state.dirs++
-  const dir: CatalogDir = {name, mode: goModeFromPosix(stats.mode), subdirs: {}, files: {}}
+  const dir: CatalogDir = {name, mode: goModeFromPosix(stats.mode), subdirs: nameMap(), files: nameMap()}
   const names = (await fsp.readdir(path)).filter((n) => !(state.rccExcludes && excluded(n))).sort()
   const children = await Promise.all(names.map(async (n) => ({name: n, stats: await fsp.lstat(join(path, n))})))
   for (const {name: childName, stats: child} of children) {
@@ -172,20 +173,20 @@ async function walk(path: string, name: string, stats: Stats, state: WalkState):
       const symlink = await fsp.readlink(childPath)
       const target = await fsp.stat(childPath).catch(() => null)
       if (target?.isDirectory()) {
-        dir.subdirs[childName] = {name: childName, symlink, mode: goModeFromPosix(target.mode), subdirs: {}, files: {}}
+        setName(dir.subdirs, childName, {name: childName, symlink, mode: goModeFromPosix(target.mode), subdirs: nameMap<CatalogDir>(), files: nameMap<CatalogFile>()})
       } else if (target?.isFile()) {
         const entry: CatalogFile = {name: childName, symlink, size: target.size, mode: goModeFromPosix(target.mode), digest: '', rewrite: []}
-        dir.files[childName] = entry
+        setName(dir.files, childName, entry)
         state.jobs.push({path: childPath, stats: target, entry, link: true})
       } else {
         // A dangling link (RCC cannot record these): kept as a link with no content.
-        dir.files[childName] = {name: childName, symlink, size: Buffer.byteLength(symlink), mode: GO_MODE_SYMLINK + 0o777, digest: '', rewrite: []}
+        setName(dir.files, childName, {name: childName, symlink, size: Buffer.byteLength(symlink), mode: GO_MODE_SYMLINK + 0o777, digest: '', rewrite: []})
       }
     } else if (child.isDirectory()) {
-      dir.subdirs[childName] = await walk(childPath, childName, child, state)
+      setName(dir.subdirs, childName, await walk(childPath, childName, child, state))
     } else if (child.isFile()) {
       const entry: CatalogFile = {name: childName, size: child.size, mode: goModeFromPosix(child.mode), digest: '', rewrite: []}
-      dir.files[childName] = entry
+      setName(dir.files, childName, entry)
       state.jobs.push({path: childPath, stats: child, entry, link: false})
     }
     // Sockets, fifos and devices have no content to restore.
