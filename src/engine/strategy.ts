@@ -38,6 +38,8 @@ export async function probeStrategy(requested: Strategy, sampleLibraryFile: stri
     await fsp.copyFile(sampleLibraryFile, probe, constants.COPYFILE_FICLONE_FORCE)
     return {...base, eligible: 'reflink'}
   } catch (error) {
+    // The sample's inode is at the link limit: hard links work here, that file gets a copy.
+    if (requested === 'hardlink' && (error as NodeJS.ErrnoException).code === 'EMLINK') return {...base, eligible: 'hardlink'}
     if (requested === 'auto') return {...base, eligible: 'copy'}
     const how = requested === 'hardlink' ? 'hard-link library files' : 'clone (reflink) files'
     throw new HoloError(

@@ -1,4 +1,4 @@
-import {chmodSync, closeSync, constants, copyFileSync, futimesSync, linkSync, lstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, fchmodSync, utimesSync, writeSync} from 'node:fs'
+import {chmodSync, closeSync, constants, copyFileSync, fstatSync, futimesSync, linkSync, lstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, fchmodSync, utimesSync, writeSync} from 'node:fs'
 
 import {decompressBuffer} from '../codec/index.js'
 import {digestBuffer} from '../digest.js'
@@ -20,8 +20,15 @@ export async function restoreFile(task: RestoreTask, settings: RestoreSettings, 
   }
 
   const linkable = settings.eligible !== 'copy' && task.rewrite.length === 0
-  // SipHash-keyed files are raw by definition (a compress.no library); others show it by magic.
-  if (linkable && !settings.verify && (algorithmOf(task.digest) === 'siphash128' || readHead(task) === 'raw')) return link(task, settings, stats)
+  if (linkable && !settings.verify) {
+    // Trusted, so not hashed; but a library file of the wrong size is never placed.
+    const probe = probeLibraryFile(task)
+    if (probe.format === 'raw') {
+      checkSize(probe.size, task)
+      return link(task, settings, stats, probe.mode)
+    }
+  }
+
   const stored = readLibraryFile(task)
   const format = storedFormat(task, stored)
   stats.formats[format]++
@@ -31,7 +38,7 @@ export async function restoreFile(task: RestoreTask, settings: RestoreSettings, 
   if (settings.verify) checkDigest(digestBuffer(algorithmOf(task.digest), content), task)
   if (linkable && format === 'raw') {
     stats.formats.raw--
-    return link(task, settings, stats)
+    return link(task, settings, stats, undefined, content)
   }
 
   if (task.rewrite.length > 0) {
@@ -91,41 +98,54 @@ export function place(task: RestoreTask, settings: RestoreSettings, stats: Resto
   }
 }
 
-/** Clone or hard-link an uncompressed library file, as the strategy probe decided. */
-function link(task: RestoreTask, settings: RestoreSettings, stats: RestoreStats): void {
+/**
+ * Clone or hard-link an uncompressed library file, as the strategy probe decided. A hard link
+ * shares the library file's inode, so a file whose mode differs is copied instead, and so is a
+ * file whose inode has reached the filesystem's link limit (EMLINK), as pnpm does. `sourceMode`
+ * is the library file's permission bits when already known; `content` its verified bytes.
+ */
+function link(task: RestoreTask, settings: RestoreSettings, stats: RestoreStats, sourceMode?: number, content?: Buffer): void {
   const how = settings.eligible
-  // A hard link shares the library file's inode: its mode must already be right, or it is copied.
-  if (how === 'hardlink' && (statSync(task.source).mode & 0o7777) !== task.perm) {
-    const content = readLibraryFile(task)
+  if (how === 'hardlink' && (sourceMode ?? statSync(task.source).mode & 0o7777) !== task.perm) return copyRaw(task, settings, stats, content)
+  try {
     place(task, settings, stats, (part) => {
-      const fd = openSync(part, 'wx', task.perm)
-      try {
-        writeSync(fd, content)
-        finish(fd, task, settings)
-      } finally {
-        closeSync(fd)
+      if (how === 'hardlink') {
+        linkSync(task.source, part)
+        return
       }
+
+      copyFileSync(task.source, part, constants.COPYFILE_FICLONE_FORCE)
+      // By path: two calls, where opening the clone for fchmod/futimes would take four.
+      chmodSync(part, task.perm)
+      utimesSync(part, RESTORED_MTIME, RESTORED_MTIME)
     })
-    stats.formats.raw++
-    stats.counts.copy++
-    stats.bytes += content.length
-    return
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EMLINK') throw error
+    return copyRaw(task, settings, stats, content)
   }
 
-  place(task, settings, stats, (part) => {
-    if (how === 'hardlink') {
-      linkSync(task.source, part)
-      return
-    }
-
-    copyFileSync(task.source, part, constants.COPYFILE_FICLONE_FORCE)
-    // By path: two calls, where opening the clone for fchmod/futimes would take four.
-    chmodSync(part, task.perm)
-    utimesSync(part, RESTORED_MTIME, RESTORED_MTIME)
-  })
   stats.formats.raw++
   stats.counts[how]++
   stats.bytes += task.size
+}
+
+/** Write an uncompressed library file's bytes as a new file (the size is checked again: it was read anew). */
+function copyRaw(task: RestoreTask, settings: RestoreSettings, stats: RestoreStats, known?: Buffer): void {
+  const content = known ?? readLibraryFile(task)
+  checkSize(content.length, task)
+  place(task, settings, stats, (part) => {
+    const fd = openSync(part, 'wx', task.perm)
+    try {
+      let at = 0
+      while (at < content.length) at += writeSync(fd, content, at, content.length - at)
+      finish(fd, task, settings)
+    } finally {
+      closeSync(fd)
+    }
+  })
+  stats.formats.raw++
+  stats.counts.copy++
+  stats.bytes += content.length
 }
 
 function readLibraryFile(task: RestoreTask): Buffer {
@@ -137,22 +157,30 @@ function readLibraryFile(task: RestoreTask): Buffer {
   }
 }
 
-/** Only the magic bytes: a trusted (unverified) clone still must not clone a compressed file. */
-function readHead(task: RestoreTask): StoredFormat {
-  let fd: number
+/**
+ * What an unverified clone or link needs to know of a library file: how it is stored (a
+ * compressed file must never be cloned; SipHash-keyed files are raw by definition, so only a
+ * stat), and its size and mode from the same descriptor.
+ */
+function probeLibraryFile(task: RestoreTask): {format: StoredFormat; size: number; mode: number} {
   try {
-    fd = openSync(task.source, 'r')
+    if (algorithmOf(task.digest) === 'siphash128') {
+      const stats = statSync(task.source)
+      return {format: 'raw', size: stats.size, mode: stats.mode & 0o7777}
+    }
+
+    const fd = openSync(task.source, 'r')
+    try {
+      const head = Buffer.alloc(4)
+      const bytes = readSync(fd, head, 0, 4, 0)
+      const stats = fstatSync(fd)
+      return {format: storedFormat(task, head.subarray(0, bytes)), size: stats.size, mode: stats.mode & 0o7777}
+    } finally {
+      closeSync(fd)
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missing(task)
     throw error
-  }
-
-  try {
-    const head = Buffer.alloc(4)
-    const bytes = readSync(fd, head, 0, 4, 0)
-    return storedFormat(task, head.subarray(0, bytes))
-  } finally {
-    closeSync(fd)
   }
 }
 
