@@ -12,7 +12,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {ResultsFile} from '../src/bench/results.js'
 import {writeReports} from '../src/report/index.js'
 import {CHROMIUM_MISSING, hasChromium, launchChromium} from './helpers/browser.js'
-import {measuredResults, syntheticResults} from './helpers/results-fixture.js'
+import {measuredResults, syntheticResults, verdictCaseResults, type VerdictCase} from './helpers/results-fixture.js'
+import {headlinesFor, headlineText} from '../src/report/verdict.js'
 
 const ARTIFACTS = new URL('../test-artifacts/', import.meta.url)
 const required = process.env.HOLOBENCH_REQUIRE_BROWSER === '1'
@@ -96,6 +97,13 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
         expect(await speedup.locator('.claim-band').count()).toBe(1) // reflink 10-60x
         expect(await speedup.locator('text.na[data-variant="none-reflink"]').textContent()).toContain('unsupported')
 
+        // The trade-off: one point per measured variant with a library, each with a 95% whisker.
+        const tradeoff = chart('tradeoff')
+        const withLibrary = ok.filter((row) => row.codec !== null)
+        expect(await tradeoff.locator('circle.point').evaluateAll((points) => points.map((point) => point.getAttribute('data-variant')).sort())).toEqual(withLibrary.map((row) => row.variant).sort())
+        expect(await tradeoff.locator('g.whisker').count()).toBe(withLibrary.length)
+        expect(await tradeoff.locator('.ref-floor line').count()).toBe(1)
+
         // Library size: one bar per codec lifted.
         expect(await chart('library').locator('rect.bar').count()).toBe(scenario.libraries.length)
 
@@ -110,7 +118,7 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
       const verdicts = await page.locator('section.claims li[data-verdict]').evaluateAll((items) => items.map((item) => item.getAttribute('data-verdict')))
       expect(verdicts).toHaveLength(3 * measured.scenarios.length)
       for (const verdict of verdicts) expect(['held', 'not-held', 'not-measured']).toContain(verdict)
-      expect(await page.locator('article.claim[data-claim="none-reflink"] .verdict').allTextContents()).toEqual(measured.scenarios.map(() => '– not measured'))
+      expect(await page.locator('article.claim[data-claim="none-reflink"] .verdict').allTextContents()).toEqual(measured.scenarios.map(() => 'not measured'))
 
       // Readable at laptop width: nothing overflows sideways, the tables fit without scrolling.
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280)
@@ -118,6 +126,45 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
       expect(overflowing).toBe(0)
 
       await page.screenshot({path: new URL('report.png', ARTIFACTS).pathname, fullPage: true})
+    } finally {
+      await page.close()
+    }
+  })
+
+  it.each<[VerdictCase, string]>([
+    ['faster', 'win'],
+    ['no-difference', 'tie'],
+    ['slower', 'slower'],
+    ['inconclusive', 'inconclusive'],
+  ])('puts the answer first: %s, in the same words as the other formats', async (kind, shot) => {
+    const results = verdictCaseResults(kind, {scratchFs: kind === 'inconclusive' ? 'ext4' : 'tmpfs'})
+    const {page, errors} = await open([results], [`${shot}`], `verdict-${shot}`)
+    try {
+      expect(errors).toEqual([])
+      const items = page.locator('section.answers li.headline')
+      const verdicts = await items.evaluateAll((list) => list.map((item) => [item.getAttribute('data-variant'), item.getAttribute('data-verdict')]))
+      expect(verdicts).toEqual([
+        ['zstd', kind],
+        ['zstd-noverify', kind],
+        ['none-copy', kind],
+        ['none-reflink', 'not-measured'],
+      ])
+      // The badge says it in words, and the sentence is the one the run table and Markdown print.
+      const label = {faster: 'faster', 'no-difference': 'no difference', slower: 'slower', inconclusive: 'inconclusive'}[kind]
+      expect(await items.first().locator('.badge').textContent()).toBe(label)
+      const texts = await items.locator('.words').allTextContents()
+      headlinesFor(results, results.scenarios[0]).forEach((headline, index) => expect(texts[index]).toContain(headlineText(headline)))
+      if (kind === 'inconclusive') {
+        expect(texts[0]).toMatch(/to settle it: more runs: about \d+ per variant/)
+        expect(await page.locator('section.answers li.caveat').first().textContent()).toContain('file-system metadata dominates every ratio')
+      }
+      // The answer comes before the proposal's expectations, which come before the charts.
+      const order = await page.evaluate(() => ['section.answers', 'section.claims', 'section.scenario'].map((selector) => document.querySelector(selector)!.getBoundingClientRect().top))
+      expect(order[0]).toBeLessThan(order[1])
+      expect(order[1]).toBeLessThan(order[2])
+      // Nothing in the expectations panel is drawn as a failure.
+      expect(await page.locator('section.claims').textContent()).not.toMatch(/✗|not held/)
+      await page.screenshot({path: new URL(`report-${shot}.png`, ARTIFACTS).pathname, fullPage: true})
     } finally {
       await page.close()
     }
@@ -152,8 +199,10 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
       expect(await page.locator('img').count()).toBe(0)
       expect(await page.locator('b:text("after")').count()).toBe(0)
       const rows = page.locator('section.comparison tr[data-compare-row]')
-      expect(await rows.count()).toBe(before.scenarios.reduce((sum, scenario) => sum + scenario.rows.length, 0))
-      expect(await page.locator('section.comparison tr[data-change="faster"]').count()).toBeGreaterThan(0)
+      // Every row but gzip's, which is the 1× both runs measure against.
+      expect(await rows.count()).toBe(before.scenarios.reduce((sum, scenario) => sum + scenario.rows.length - 1, 0))
+      // A faster machine moves raw times, not in-run ratios: no row claims a change.
+      expect(await page.locator('section.comparison tr[data-change="better"], section.comparison tr[data-change="worse"]').count()).toBe(0)
       expect(await page.locator('section.comparison h2').textContent()).toBe('Comparison: after <b> against before')
       expect(await page.locator('svg[data-chart="time"][data-scenario="tree:<img src=x onerror=alert(1)>"]').count()).toBe(2)
       await page.screenshot({path: new URL('report-compare.png', ARTIFACTS).pathname, fullPage: true})

@@ -27,12 +27,16 @@ describe('HTML report (static checks; the browser test checks rendering)', () =>
   })
 
   it('has a comparison view for two or more files, with the change per row', () => {
-    const html = renderHtml([syntheticResults(1), syntheticResults(2, {speed: 1.5}), syntheticResults(3, {speed: 0.5})], {labels: ['base', 'fast', 'slow']})
+    // Another machine (every time 1.5× or 0.5×) changes no in-run ratio; zstd alone gaining or losing does.
+    const fast = syntheticResults(2, {speed: 1.5, variantSpeed: {zstd: 1.6}})
+    const slow = syntheticResults(3, {speed: 0.5, variantSpeed: {zstd: 0.6}})
+    const html = renderHtml([syntheticResults(1), fast, slow], {labels: ['base', 'fast', 'slow']})
     expect(html).toContain('Comparison: fast against base')
     expect(html).toContain('Comparison: slow against base')
-    expect(html.match(/data-compare-row/g)).toHaveLength(2 * 12)
-    expect(html).toMatch(/data-change="faster"/)
-    expect(html).toMatch(/data-change="slower"/)
+    expect(html.match(/data-compare-row/g)).toHaveLength(2 * 10) // gzip has no row: it is 1× in every run
+    expect(html.match(/data-change="better"/g)).toHaveLength(2) // zstd in both scenarios of `fast`
+    expect(html.match(/data-change="worse"/g)).toHaveLength(2) // zstd in both scenarios of `slow`
+    expect(html.match(/data-change="same"/g)).toHaveLength(2 * 2 * 3) // zstd-noverify, none-copy, floor
     expect(html.match(/data-change="unmatched"/g)).toHaveLength(2 * 2) // none-reflink is unsupported in every run
   })
 

@@ -11,6 +11,7 @@ import {writeFileAtomic} from '../engine/fs/atomic.js'
 import {defaultJobs} from '../engine/jobs.js'
 import {parseSlowdown} from '../gate/slowdown.js'
 import {writeReports} from '../report/index.js'
+import {renderAnswer} from '../report/text.js'
 
 export default class Run extends HoloCommand {
   static override summary = 'Benchmark restores: gzip vs zstd vs skip-verify vs reflink, against the floor.'
@@ -77,6 +78,9 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
         this.logToStderr(`reports: ${files.join(', ')}`)
       }
 
+      // The answer first, in the words the reports use; the full table below it.
+      this.log(renderAnswer(results))
+      this.log('')
       this.log(renderSummary(results))
       return results
     } finally {

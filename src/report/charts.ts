@@ -6,8 +6,11 @@
 import type {ScenarioResult, VariantResult} from '../bench/results.js'
 import {CLAIMS, claimText} from './claims.js'
 import {formatBytes, formatFactor, formatSeconds, formatTimes, sig3, speedupOf, timeUnitFor, trimmed} from './format.js'
+import {medianInterval} from './median-interval.js'
 import {codecColour, variantColour} from './palette.js'
 import {renderBarChart, type BarItem, type ReferenceLine} from './svg-bars.js'
+import {renderScatter, type ScatterPoint} from './svg-scatter.js'
+import {libraryFor} from './columns.js'
 
 export const FLOOR = 'floor'
 export const BASELINE = 'gzip'
@@ -24,25 +27,24 @@ function notMeasured(row: VariantResult): string {
   return row.reason ? `${row.status}: ${row.reason}` : row.status
 }
 
-/** Bar = median, whisker = fastest to slowest run; the floor median is the reference line. */
+/** Bar = median; whisker = its 95% interval (as on every chart); the floor median is the reference line. */
 export function timeChart(scenario: ScenarioResult): string {
   const floor = floorRow(scenario)
   const rows = variantRows(scenario)
-  // One slow outlier run must not squash every bar: the axis stops at 2.5× the largest median and
-  // longer whiskers end in an arrow (their value is in the tooltip and the table).
-  const cap = 2.5 * Math.max(...rows.map((row) => row.stats?.median ?? 0), floor?.stats?.median ?? 0)
-  const top = Math.min(Math.max(...rows.map((row) => row.stats?.max ?? 0), floor?.stats?.median ?? 0), cap)
+  const intervals = new Map(rows.map((row) => [row.variant, medianInterval(row)]))
+  const top = Math.max(...rows.map((row) => intervals.get(row.variant)?.high ?? 0), floor?.stats?.median ?? 0)
   const unit = timeUnitFor(top)
   const items = rows.map((row): BarItem => {
     const base = {key: row.variant, label: row.variant, color: variantColour(row.variant)}
-    if (row.status !== 'ok' || !row.stats) return {...base, note: notMeasured(row), tooltip: `${row.variant}: ${notMeasured(row)}`}
+    const interval = intervals.get(row.variant)
+    if (row.status !== 'ok' || !row.stats || !interval) return {...base, note: notMeasured(row), tooltip: `${row.variant}: ${notMeasured(row)}`}
     const s = row.stats
     return {
       ...base,
       value: s.median,
-      whisker: {low: s.min, high: s.max},
+      whisker: {low: interval.low, high: interval.high},
       valueText: formatSeconds(s.median, unit),
-      tooltip: `${row.variant}: median ${formatSeconds(s.median, unit)}, min ${formatSeconds(s.min, unit)}, max ${formatSeconds(s.max, unit)}, ${s.runs} runs`,
+      tooltip: `${row.variant}: median ${formatSeconds(s.median, unit)} (95% interval ${formatSeconds(interval.low, unit)}–${formatSeconds(interval.high, unit)}), fastest ${formatSeconds(s.min, unit)}, slowest ${formatSeconds(s.max, unit)}, ${s.runs} runs`,
     }
   })
   const references: ReferenceLine[] = floor?.stats ? [{at: floor.stats.median, label: `floor (plain copy) ${formatSeconds(floor.stats.median, unit)}`, kind: 'floor'}] : []
@@ -55,7 +57,6 @@ export function timeChart(scenario: ScenarioResult): string {
     tick: (value) => trimmed(value * unit.scale),
     references,
     attributes: {'data-scenario': scenario.scenario},
-    cap: cap > 0 ? cap : undefined,
   })
 }
 
@@ -72,7 +73,7 @@ export function speedupChart(scenario: ScenarioResult): string {
       key: row.variant,
       label: row.variant,
       color: variantColour(row.variant),
-      marker: claim ? {at: claim.atLeast, to: claim.upTo, label: `claimed: ${claimText(claim)} faster than gzip`} : undefined,
+      marker: claim ? {at: claim.atLeast, to: claim.upTo, label: `expected by the proposal: ${claimText(claim)} faster than gzip`} : undefined,
     }
     if (row.status !== 'ok') return {...base, note: notMeasured(row), tooltip: `${row.variant}: ${notMeasured(row)}`}
     if (!row.ratioToGzip) return {...base, note: 'no gzip row to compare with'}
@@ -136,4 +137,47 @@ function bytesUnit(top: number): {suffix: string; divisor: number} {
   if (top >= 1e6) return {suffix: 'MB', divisor: 1e6}
   if (top >= 1e3) return {suffix: 'kB', divisor: 1e3}
   return {suffix: 'bytes', divisor: 1}
+}
+
+/**
+ * The trade-off a maintainer is choosing: restore time (median, 95% interval) against the stored
+ * size of the library each variant restores from. Down and left is better; the floor is the
+ * dashed line no restore goes below.
+ */
+export function tradeoffChart(scenario: ScenarioResult): string {
+  const floor = floorRow(scenario)
+  const points: ScatterPoint[] = []
+  const notes: string[] = []
+  for (const row of variantRows(scenario)) {
+    const library = libraryFor(scenario, row)
+    const interval = medianInterval(row)
+    if (!library || !interval) {
+      notes.push(`${row.variant}: ${row.status === 'ok' ? 'no library size' : notMeasured(row)}`)
+      continue
+    }
+    points.push({
+      key: row.variant,
+      label: row.variant,
+      color: variantColour(row.variant),
+      x: library.storedBytes,
+      y: interval.value,
+      whisker: {low: interval.low, high: interval.high},
+      tooltip: `${row.variant}: ${formatSeconds(interval.value)} (95% interval ${formatSeconds(interval.low)}–${formatSeconds(interval.high)}) from a ${formatBytes(library.storedBytes)} ${library.codec} library`,
+    })
+  }
+  const top = Math.max(...points.map((point) => point.whisker?.high ?? point.y), floor?.stats?.median ?? 0)
+  const unit = timeUnitFor(top)
+  const bytes = bytesUnit(Math.max(...points.map((point) => point.x), 1))
+  return renderScatter({
+    chart: 'tradeoff',
+    title: `Restore time against library size, ${scenario.scenario}`,
+    points,
+    xLabel: `stored library size (${bytes.suffix}), smaller is better`,
+    yLabel: `restore time (${unit.suffix}), lower is better`,
+    xTick: (value) => trimmed(value / bytes.divisor),
+    yTick: (value) => trimmed(value * unit.scale),
+    reference: floor?.stats ? {at: floor.stats.median, label: `floor ${formatSeconds(floor.stats.median, unit)}`, kind: 'floor'} : undefined,
+    notes,
+    attributes: {'data-scenario': scenario.scenario},
+  })
 }

@@ -60,8 +60,16 @@ export function evaluateClaims(scenarios: readonly ScenarioResult[]): ClaimOutco
   return CLAIMS.flatMap((claim) => scenarios.map((scenario) => evaluateClaim(claim, scenario)))
 }
 
+/** Neutral words: the proposal's expectations are context for the measured answer, not a test it fails. */
 export const VERDICT_TEXT: Record<Verdict, string> = {
-  held: 'held',
-  'not-held': 'not held',
+  held: 'reached',
+  'not-held': 'not reached',
   'not-measured': 'not measured',
+}
+
+/** "zstd: expected 3×, measured 1.32× (1.21–1.47), not reached" — one line per claim and scenario. */
+export function expectationText(outcome: ClaimOutcome): string {
+  const measured = outcome.speedup ? `measured ${sig3(outcome.speedup.value)}× (${sig3(outcome.speedup.low)}–${sig3(outcome.speedup.high)})` : `not measured (${outcome.note})`
+  const verdict = outcome.verdict === 'not-measured' ? '' : `, ${outcome.inconclusive ? 'undecided' : VERDICT_TEXT[outcome.verdict]}`
+  return `${outcome.claim.title}: expected ${claimText(outcome.claim)}, ${measured}${verdict}`
 }

@@ -99,6 +99,8 @@ function ratioColumns(
   description: string,
   views: readonly ColumnView[],
   pick: (row: VariantResult) => {value: number; low: number; high: number} | null,
+  /** The row this ratio is against: itself it shows as 1× with no interval. */
+  against?: string,
 ): Column[] {
   return [
     {
@@ -108,8 +110,10 @@ function ratioColumns(
       unit: 'x',
       views,
       get: ({row}) => pick(row)?.value ?? null,
-      interval: ({row}) => pick(row),
+      // A row against itself is 1× by definition: no interval, which would suggest a measured spread.
+      interval: ({row}) => (row.variant === against ? null : pick(row)),
       display: ({row}) => {
+        if (row.variant === against && pick(row)) return '1× (baseline)'
         const value = pick(row)
         return value ? formatInterval(value) : ''
       },
@@ -151,9 +155,9 @@ export const COLUMNS: readonly Column[] = [
   stat('mb_per_s', 'MB/s', 'raw megabytes (1e6 bytes) restored per second at the median time', 'MB/s', CSV_HTML, 'mbPerSecond'),
   ...ratioColumns('speedup_vs_gzip', 'Speed-up vs gzip', 'gzip median time / this median time; above 1 is faster than gzip', ALL, (row) =>
     row.ratioToGzip ? speedupOf(row.ratioToGzip) : null,
-  ),
+  'gzip'),
   ...ratioColumns('ratio_to_gzip', 'Time / gzip', 'this median time / gzip median time, as in results.json; below 1 is faster', CSV, (row) => row.ratioToGzip),
-  ...ratioColumns('ratio_to_floor', 'Time / floor', 'this median time / floor median time: how far from a plain copy', ALL, (row) => row.ratioToFloor),
+  ...ratioColumns('ratio_to_floor', 'Time / floor', 'this median time / floor median time: how far from a plain copy', ALL, (row) => row.ratioToFloor, 'floor'),
   {id: 'outliers', header: 'Outliers', description: 'samples flagged as outliers (MAD-based); they are kept in every statistic', unit: 'count', views: CSV, get: (c) => c.row.outliers.length},
   {id: 'library_codec', header: 'Library', description: 'codec of the library this row restored from; empty for the floor row', unit: '', views: CSV, get: (c) => c.library?.codec ?? null},
   {id: 'library_stored_bytes', header: 'Stored', description: 'bytes of the library files this catalog uses, as stored', unit: 'bytes', views: ALL, get: (c) => c.library?.storedBytes ?? null},

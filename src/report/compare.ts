@@ -1,21 +1,29 @@
 /**
- * Before/after (or machine A/machine B) comparison: rows matched by (scenario, variant), change
- * of the median restore time per row. A change smaller than the larger relative margin of error
- * of the two runs is reported as noise rather than as a win or a loss.
+ * Before/after (or machine A/machine B) comparison of in-run ratios: each run's speed-up over gzip,
+ * measured side by side within that run, matched by (scenario, variant). Raw wall times from two
+ * runs are never compared: a different day, machine or load moves every time, while a ratio
+ * measured in one run cancels most of that out.
  */
 import type {ResultsFile, VariantResult} from '../bench/results.js'
+import {speedupOf} from './format.js'
+import {classify, HEADLINE_BASELINE, type HeadlineVerdict, type Interval} from './verdict.js'
 
-export type Change = 'faster' | 'slower' | 'noise' | 'unmatched'
+/** better/worse: the two runs' 95% intervals do not overlap; same: they overlap. */
+export type Change = 'better' | 'worse' | 'same' | 'unmatched'
 
 export interface ComparisonRow {
   scenario: string
   variant: string
   base?: VariantResult
   other?: VariantResult
-  /** other median / base median − 1: −0.25 means 25% less time. Null unless both are ok. */
+  /** Speed-up over gzip in each run (gzip median ÷ variant median, 95% interval); null if not measured. */
+  baseSpeedup: Interval | null
+  otherSpeedup: Interval | null
+  /** Each run's headline verdict for this variant. */
+  baseVerdict: HeadlineVerdict
+  otherVerdict: HeadlineVerdict
+  /** other speed-up ÷ base speed-up − 1: +0.25 means the variant gained 25% on gzip. Null unless both measured. */
   change: number | null
-  /** The noise threshold used, as a fraction (max of both rme values). */
-  noise: number | null
   verdict: Change
 }
 
@@ -25,6 +33,8 @@ export function compareRuns(base: ResultsFile, other: ResultsFile): ComparisonRo
   for (const file of [base, other]) {
     for (const scenario of file.scenarios) {
       for (const row of scenario.rows) {
+        // gzip against itself is 1× by definition: it has no row of its own here.
+        if (row.variant === HEADLINE_BASELINE) continue
         const key = JSON.stringify([scenario.scenario, row.variant])
         if (!seen.has(key)) keys.push([scenario.scenario, row.variant])
         seen.add(key)
@@ -34,14 +44,28 @@ export function compareRuns(base: ResultsFile, other: ResultsFile): ComparisonRo
   return keys.map(([scenario, variant]) => compareRow(scenario, variant, find(base, scenario, variant), find(other, scenario, variant)))
 }
 
+function speedup(row?: VariantResult): Interval | null {
+  return row?.status === 'ok' && row.ratioToGzip ? speedupOf(row.ratioToGzip) : null
+}
+
 function compareRow(scenario: string, variant: string, base?: VariantResult, other?: VariantResult): ComparisonRow {
-  if (!base?.stats || !other?.stats || base.status !== 'ok' || other.status !== 'ok') return {scenario, variant, base, other, change: null, noise: null, verdict: 'unmatched'}
-  const change = other.stats.median / base.stats.median - 1
-  const noise = Math.max(base.stats.rme, other.stats.rme) / 100
-  const verdict: Change = Math.abs(change) <= noise ? 'noise' : change < 0 ? 'faster' : 'slower'
-  return {scenario, variant, base, other, change, noise, verdict}
+  const baseSpeedup = speedup(base)
+  const otherSpeedup = speedup(other)
+  const verdictOf = (value: Interval | null): HeadlineVerdict => (value ? classify(value) : 'not-measured')
+  const common = {scenario, variant, base, other, baseSpeedup, otherSpeedup, baseVerdict: verdictOf(baseSpeedup), otherVerdict: verdictOf(otherSpeedup)}
+  if (!baseSpeedup || !otherSpeedup) return {...common, change: null, verdict: 'unmatched'}
+  const change = otherSpeedup.value / baseSpeedup.value - 1
+  const verdict: Change = otherSpeedup.low > baseSpeedup.high ? 'better' : otherSpeedup.high < baseSpeedup.low ? 'worse' : 'same'
+  return {...common, change, verdict}
 }
 
 function find(file: ResultsFile, scenario: string, variant: string): VariantResult | undefined {
   return file.scenarios.find((candidate) => candidate.scenario === scenario)?.rows.find((row) => row.variant === variant)
+}
+
+export const CHANGE_TEXT: Record<Change, string> = {
+  better: 'gained on gzip',
+  worse: 'lost ground to gzip',
+  same: '(intervals overlap: no change shown)',
+  unmatched: 'not comparable',
 }

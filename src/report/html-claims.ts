@@ -1,4 +1,4 @@
-/** The claims panel: each seed claim beside what every scenario of a run measured. */
+/** "Expected by the proposal": each seed expectation beside what every scenario of a run measured, below the answer. */
 import type {ResultsFile} from '../bench/results.js'
 import {CLAIMS, claimText, evaluateClaim, VERDICT_TEXT, type ClaimOutcome} from './claims.js'
 import {escapeHtml, formatTimes, sig3} from './format.js'
@@ -9,14 +9,14 @@ export function claimsPanel(file: ResultsFile, id: string): string {
     const items = outcomes.map(claimLine).join('')
     return (
       `<article class="claim" data-claim="${escapeHtml(claim.variant)}">` +
-      `<h3><span>${escapeHtml(claim.title)}</span><span class="expected">${escapeHtml(claimText(claim))} <small>claimed</small></span></h3>` +
+      `<h3><span>${escapeHtml(claim.title)}</span><span class="expected">${escapeHtml(claimText(claim))} <small>expected</small></span></h3>` +
       `<ul>${items || '<li class="muted">no scenarios in this run</li>'}</ul></article>`
     )
   }).join('')
   return (
-    `<section class="claims" id="${escapeHtml(id)}"><h2>Claims: expected speed-up over gzip vs measured</h2>` +
-    `<p class="claims-intro">Speed-up = gzip median restore time ÷ variant median, with its 95% interval. ` +
-    `A claim is <b>held</b> only when the whole interval reaches the claimed factor.</p>` +
+    `<section class="claims" id="${escapeHtml(id)}"><h2>Expected by the proposal</h2>` +
+    `<p class="claims-intro">The proposal's expected speed-ups over gzip, beside what this run measured (the answer above). ` +
+    `An expectation is <b>reached</b> only when the whole 95% interval reaches it.</p>` +
     `<div class="claims-grid">${cards}</div></section>`
   )
 }
@@ -36,6 +36,6 @@ function claimLine(outcome: ClaimOutcome): string {
 
 /** Colour is never the only signal: the badge text carries the verdict too. */
 function verdictLabel(outcome: ClaimOutcome): string {
-  const mark = outcome.verdict === 'held' ? '✓ ' : outcome.verdict === 'not-held' ? '✗ ' : '– '
-  return mark + VERDICT_TEXT[outcome.verdict]
+  if (outcome.inconclusive) return 'undecided'
+  return VERDICT_TEXT[outcome.verdict]
 }

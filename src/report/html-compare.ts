@@ -1,9 +1,10 @@
-/** The comparison view: every other run against the first, change per (scenario, variant) row. */
+/** The comparison view: every other run against the first, by the in-run speed-up over gzip per (scenario, variant). */
 import type {ResultsFile} from '../bench/results.js'
-import {compareRuns, type ComparisonRow} from './compare.js'
-import {escapeHtml, formatPercent, formatSeconds, formatTimes, speedupOf} from './format.js'
+import {CHANGE_TEXT, compareRuns, type ComparisonRow} from './compare.js'
+import {escapeHtml, formatPercent, formatTimes, sig3} from './format.js'
 import {environmentEntries} from './html-environment.js'
 import {variantColour} from './palette.js'
+import {VERDICT_LABEL, type HeadlineVerdict} from './verdict.js'
 
 export function comparisonSection(base: ResultsFile, baseLabel: string, other: ResultsFile, otherLabel: string, id: string): string {
   const rows = compareRuns(base, other)
@@ -11,13 +12,14 @@ export function comparisonSection(base: ResultsFile, baseLabel: string, other: R
   const b = escapeHtml(baseLabel)
   const o = escapeHtml(otherLabel)
   const head =
-    `<tr><th scope="col">Scenario</th><th scope="col">Variant</th><th class="num" scope="col">Median ${b}</th><th class="num" scope="col">Median ${o}</th>` +
-    `<th scope="col">Change in restore time</th><th class="num" scope="col">Speed-up vs gzip ${b} → ${o}</th></tr>`
+    `<tr><th scope="col">Scenario</th><th scope="col">Variant</th><th class="num" scope="col">Speed-up over gzip, ${b}</th><th class="num" scope="col">Speed-up over gzip, ${o}</th>` +
+    `<th scope="col">Change of the speed-up</th></tr>`
   const body = rows.map((row) => comparisonRow(row, widest)).join('')
   return (
     `<section class="comparison" id="${escapeHtml(id)}"><h2>Comparison: ${o} against ${b}</h2>` +
-    `<p class="muted">Rows matched by scenario and variant. Change = median of ${o} ÷ median of ${b} − 1; green is less time. ` +
-    `Changes within the larger relative margin of error of the two runs are marked as noise.</p>` +
+    `<p class="muted">Each run's speed-up over gzip, measured side by side inside that run (gzip median ÷ variant median, 95% interval): ` +
+    `raw restore times from different runs are not compared, since another day, machine or load moves them all. ` +
+    `A change counts only when the two intervals do not overlap; green is a gain on gzip.</p>` +
     `<div class="table-wrap"><table class="compare"><thead>${head}</thead><tbody>${body}</tbody></table></div>` +
     environmentDiff(base, baseLabel, other, otherLabel) +
     `</section>`
@@ -25,15 +27,16 @@ export function comparisonSection(base: ResultsFile, baseLabel: string, other: R
 }
 
 function comparisonRow(row: ComparisonRow, widest: number): string {
-  const median = (side: ComparisonRow['base']) => (side?.stats && side.status === 'ok' ? formatSeconds(side.stats.median) : side ? side.status : 'not run')
-  const speedup = (side: ComparisonRow['base']) => (side?.ratioToGzip ? formatTimes(speedupOf(side.ratioToGzip).value) : '–')
+  const side = (value: ComparisonRow['baseSpeedup'], source: ComparisonRow['base'], verdict: HeadlineVerdict) =>
+    value
+      ? `${escapeHtml(formatTimes(value.value))}<small class="interval">${escapeHtml(`${sig3(value.low)}–${sig3(value.high)} · ${VERDICT_LABEL[verdict]}`)}</small>`
+      : escapeHtml(source ? source.status : 'not run')
   return (
     `<tr data-compare-row data-change="${row.verdict}">` +
     `<td>${escapeHtml(row.scenario)}</td>` +
     `<td><span class="swatch" style="background:${escapeHtml(variantColour(row.variant))}"></span>${escapeHtml(row.variant)}</td>` +
-    `<td class="num">${escapeHtml(median(row.base))}</td><td class="num">${escapeHtml(median(row.other))}</td>` +
-    `<td>${changeCell(row, widest)}</td>` +
-    `<td class="num">${escapeHtml(speedup(row.base))} → ${escapeHtml(speedup(row.other))}</td></tr>`
+    `<td class="num">${side(row.baseSpeedup, row.base, row.baseVerdict)}</td><td class="num">${side(row.otherSpeedup, row.other, row.otherVerdict)}</td>` +
+    `<td>${changeCell(row, widest)}</td></tr>`
   )
 }
 
@@ -41,10 +44,9 @@ function changeCell(row: ComparisonRow, widest: number): string {
   if (row.change === null) return '<span class="change-unmatched">not comparable</span>'
   const half = Math.min(Math.abs(row.change) / widest, 1) * 50 // percent of the track, from its centre
   const position = row.change < 0 ? `right:50%;width:${half.toFixed(1)}%` : `left:50%;width:${half.toFixed(1)}%`
-  const words = row.verdict === 'noise' ? `within ±${formatPercent((row.noise ?? 0) * 100)} noise` : row.verdict === 'faster' ? 'faster' : 'slower'
   return (
     `<span class="delta"><span class="delta-track"><span class="delta-bar ${row.verdict}" style="${position}"></span></span>` +
-    `<span class="change-${row.verdict}">${escapeHtml(formatPercent(row.change * 100, true))}</span> <span class="muted">${escapeHtml(words)}</span></span>`
+    `<span class="change-${row.verdict}">${escapeHtml(formatPercent(row.change * 100, true))}</span> <span class="muted">${escapeHtml(CHANGE_TEXT[row.verdict])}</span></span>`
   )
 }
 

@@ -1,6 +1,6 @@
 /** One scenario: its tree facts, the three charts with legends, and the full table underneath. */
 import type {ResultsFile, ScenarioResult} from '../bench/results.js'
-import {libraryChart, speedupChart, timeChart, variantRows} from './charts.js'
+import {libraryChart, speedupChart, timeChart, tradeoffChart, variantRows} from './charts.js'
 import {columnsFor, displayCell, formatValue, isNumeric, libraryFor, SCENARIO_FIELDS, type Column, type RowContext} from './columns.js'
 import {escapeHtml, formatTimes, sig3} from './format.js'
 import {glanceCard} from './html-glance.js'
@@ -21,12 +21,17 @@ export function scenarioSection(file: ResultsFile, label: string, scenario: Scen
     figure(
       'Restore time',
       timeChart(scenario),
-      'Bar: median restore time. Whisker: fastest to slowest run (an arrow when the slowest is off the scale). <span class="legend-floor"></span> floor: a plain recursive copy of the same tree, the time no restore can beat.',
+      'Bar: median restore time. Whisker: its 95% interval. <span class="legend-floor"></span> floor: a plain recursive copy of the same tree, the time no restore can beat. Fastest and slowest runs are in the table.',
     ) +
     figure(
       'Speed-up over gzip',
       speedupChart(scenario),
-      'Bar: gzip median ÷ variant median, from the gzip line. Whisker: 95% interval. <span class="legend-tick"></span> claimed speed-up (band: claimed range).',
+      'Bar: gzip median ÷ variant median, from the gzip line (gzip itself has no bar). Whisker: its 95% interval. <span class="legend-tick"></span> expected by the proposal (band: expected range).',
+    ) +
+    figure(
+      'Restore time against library size',
+      tradeoffChart(scenario),
+      'The trade-off: each point is a variant, at the stored size of the library it restores from and its median restore time; whisker: 95% interval. Lower left is better. <span class="legend-floor"></span> floor.',
     ) +
     figure('Library size per codec', libraryChart(scenario), 'Bar: bytes stored by the library files the catalog uses; value: compression ratio (raw ÷ stored). Dashed: raw size.') +
     glanceCard(scenario) +

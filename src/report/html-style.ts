@@ -42,8 +42,28 @@ nav.toc a { border: 1px solid var(--line); border-radius: 999px; padding: 2px 10
 .claim .note { grid-column: 1 / -1; font-size: 12px; color: var(--muted); }
 .verdict { display: inline-block; font-size: 12px; font-weight: 700; border-radius: 999px; padding: 1px 9px; white-space: nowrap; }
 .verdict.held { color: var(--held); background: var(--held-bg); }
-.verdict.not-held { color: var(--not); background: var(--not-bg); }
+/* Expectations are context, not a test the measurement fails: no red here. */
+.verdict.not-held { color: var(--na); background: var(--na-bg); }
 .verdict.not-held.inconclusive { color: var(--maybe); background: var(--maybe-bg); }
+
+/* The answer */
+.answer-intro { color: var(--muted); margin-bottom: 10px; max-width: 70em; }
+.answer { border: 1px solid var(--line); border-radius: 10px; padding: 10px 16px 10px; margin: 0 0 12px; break-inside: avoid; }
+.answer h3 { margin: 0 0 4px; font-size: 16px; }
+ul.headlines, ul.caveats { list-style: none; margin: 0; padding: 0; }
+li.headline { display: grid; grid-template-columns: 8.5em 1fr; gap: 10px; align-items: baseline; padding: 6px 0; border-top: 1px solid var(--line); }
+li.headline:first-child { border-top: 0; }
+li.headline .words { font-size: 16px; font-weight: 600; font-variant-numeric: tabular-nums; }
+li.headline .detail { display: block; font-size: 12.5px; font-weight: 400; color: var(--muted); margin-top: 2px; }
+.badge { display: inline-block; text-align: center; font-size: 12.5px; font-weight: 700; border-radius: 999px; padding: 2px 10px; white-space: nowrap; border: 1px solid transparent; }
+.badge.faster { color: var(--held); background: var(--held-bg); border-color: var(--held); }
+.badge.slower { color: var(--not); background: var(--not-bg); border-color: var(--not); }
+.badge.no-difference { color: var(--fg); background: var(--soft); border-color: #8c959f; }
+.badge.inconclusive { color: var(--maybe); background: var(--maybe-bg); border-color: var(--maybe); border-style: dashed; }
+.badge.not-measured { color: var(--na); background: var(--na-bg); }
+ul.caveats { margin-top: 6px; }
+li.caveat { font-size: 12.5px; color: var(--maybe); padding: 2px 0; }
+li.caveat::before { content: "⚠ caveat: "; font-weight: 700; }
 .verdict.not-measured { color: var(--na); background: var(--na-bg); }
 
 /* Scenario charts */
@@ -72,10 +92,12 @@ svg.chart .ref text { font-size: 11px; font-weight: 600; }
 svg.chart .ref-floor line { stroke: #1f2328; }
 svg.chart .ref-baseline line, svg.chart .ref-raw line { stroke: #6e7781; }
 svg.chart .ref-baseline text, svg.chart .ref-raw text { fill: #59636e; }
-svg.chart .claim-tick { stroke: #b42318; stroke-width: 2; stroke-dasharray: 3 2; }
-svg.chart .claim-band { fill: #b42318; fill-opacity: 0.09; stroke: #b42318; stroke-opacity: 0.6; stroke-dasharray: 3 2; }
+svg.chart .claim-tick { stroke: #6e40c9; stroke-width: 2; stroke-dasharray: 3 2; }
+svg.chart .claim-band { fill: #6e40c9; fill-opacity: 0.08; stroke: #6e40c9; stroke-opacity: 0.6; stroke-dasharray: 3 2; }
+svg.chart .point { stroke: #1f2328; stroke-width: 1; }
+svg.chart .point-label { font-size: 11.5px; font-weight: 600; paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: baseline; }
-.legend-tick { display: inline-block; width: 0; height: 11px; border-left: 2px dashed #b42318; margin: 0 3px -1px; }
+.legend-tick { display: inline-block; width: 0; height: 11px; border-left: 2px dashed #6e40c9; margin: 0 3px -1px; }
 .legend-floor { display: inline-block; width: 0; height: 11px; border-left: 2px dashed #1f2328; margin: 0 3px -1px; }
 
 /* Tables */
@@ -97,12 +119,12 @@ tr.floor td { background: #fbfbfc; font-style: italic; }
 .delta-track { position: relative; display: inline-block; width: 120px; height: 10px; background: #f0f2f4; border-radius: 3px; }
 .delta-track::after { content: ""; position: absolute; left: 50%; top: -2px; bottom: -2px; border-left: 1px solid #8c959f; }
 .delta-bar { position: absolute; top: 0; bottom: 0; border-radius: 3px; }
-.delta-bar.faster { background: #2da44e; }
-.delta-bar.slower { background: #cf222e; }
-.delta-bar.noise { background: #afb8c1; }
-.change-faster { color: var(--held); font-weight: 600; }
-.change-slower { color: var(--not); font-weight: 600; }
-.change-noise, .change-unmatched { color: var(--muted); }
+.delta-bar.better { background: #2da44e; }
+.delta-bar.worse { background: #cf222e; }
+.delta-bar.same { background: #afb8c1; }
+.change-better { color: var(--held); font-weight: 600; }
+.change-worse { color: var(--not); font-weight: 600; }
+.change-same, .change-unmatched { color: var(--muted); }
 tr.differs td { background: #fff8c5; }
 table.env-compare th[scope="row"] { width: 14em; }
 table.env-compare td { width: 40%; }
@@ -137,7 +159,8 @@ footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
   .claim { padding: 8px 12px; }
   .charts { grid-template-columns: 1fr 1fr; gap: 8px; margin: 4px 0 8px; }
   figure.chart-box { padding: 6px 8px; }
-  figure.chart-box, .claim, tr { break-inside: avoid; }
+  figure.chart-box, .claim, .answer, tr { break-inside: avoid; }
+  li.headline .words { font-size: 13px; }
   .table-wrap { overflow: visible; border: 0; }
   table { font-size: 10px; }
   th, td { padding: 2px 4px; }

@@ -19,6 +19,8 @@ export {renderHtml, type HtmlOptions} from './html.js'
 export {defaultOutDir, labelsFromPaths} from './labels.js'
 export {loadResults, parseResults, validateResults} from './load.js'
 export {renderMarkdown, type MarkdownOptions} from './markdown.js'
+export {renderAnswer} from './text.js'
+export {allHeadlines, classify, EQUIVALENCE_MARGIN, headlinesFor, headlineText, type Headline, type HeadlineVerdict} from './verdict.js'
 
 export type ReportFormat = 'csv' | 'html' | 'md'
 export const REPORT_FORMATS: readonly ReportFormat[] = ['csv', 'html', 'md']

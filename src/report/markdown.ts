@@ -6,9 +6,10 @@
 import type {ResultsFile} from '../bench/results.js'
 import {CLAIMS, claimText, evaluateClaim, VERDICT_TEXT, type ClaimOutcome} from './claims.js'
 import {columnsFor, displayCell, isNumeric, libraryFor} from './columns.js'
-import {compareRuns} from './compare.js'
-import {formatInterval, formatPercent, formatSeconds, runSummary} from './format.js'
+import {CHANGE_TEXT, compareRuns, type ComparisonRow} from './compare.js'
+import {formatInterval, formatPercent, runSummary} from './format.js'
 import {labelsOrDefault} from './labels.js'
+import {headlineDetails, headlinesFor, headlineText, scenarioCaveats, VERDICT_LABEL} from './verdict.js'
 
 export interface MarkdownOptions {
   labels?: readonly string[]
@@ -21,6 +22,7 @@ export function renderMarkdown(results: readonly ResultsFile[], options: Markdow
   for (let r = 1; r < results.length; r++) out.push(...comparison(results[0], labels[0], results[r], labels[r]), '')
   results.forEach((file, r) => {
     out.push(`## holobench: ${md(labels[r])}`, '', md(runSummary(file)), '')
+    out.push(...answer(file), '')
     out.push(...claimsTable(file), '')
     for (const scenario of file.scenarios) {
       out.push(`### ${md(scenario.scenario)}`, '')
@@ -32,26 +34,46 @@ export function renderMarkdown(results: readonly ResultsFile[], options: Markdow
   return `${out.join('\n').trimEnd()}\n`
 }
 
+/** The headlines first: one line per comparison in words, caveats beside them. */
+function answer(file: ResultsFile): string[] {
+  const out: string[] = []
+  for (const scenario of file.scenarios) {
+    out.push(`**The answer for ${md(scenario.scenario)}** (speed-up over gzip, 95% interval, measured side by side in this run):`, '')
+    for (const headline of headlinesFor(file, scenario)) {
+      out.push(`- **${md(VERDICT_LABEL[headline.verdict])}** — ${md(headlineText(headline))}`)
+      for (const detail of headlineDetails(headline)) out.push(`  - ${md(detail)}`)
+    }
+    for (const caveat of scenarioCaveats(file, scenario)) out.push(`- _caveat:_ ${md(caveat)}`)
+    out.push('')
+  }
+  return out
+}
+
 function claimsTable(file: ResultsFile): string[] {
-  const header = ['Claim (speed-up over gzip)', 'Expected', ...file.scenarios.map((scenario) => scenario.scenario)]
+  const header = ['Expected by the proposal (speed-up over gzip)', 'Expected', ...file.scenarios.map((scenario) => `Measured, ${scenario.scenario}`)]
   const rows = CLAIMS.map((claim) => [claim.title, claimText(claim), ...file.scenarios.map((scenario) => claimCell(evaluateClaim(claim, scenario)))].map(md))
-  return ['**Claims** — held only when the whole 95% interval reaches the claim.', '', ...table(header.map(md), header.map(() => false), rows)]
+  return ['Expected by the proposal — context for the measured answer above; reached only when the whole 95% interval reaches the expectation.', '', ...table(header.map(md), header.map(() => false), rows)]
 }
 
 function claimCell(outcome: ClaimOutcome): string {
-  const mark = outcome.verdict === 'held' ? '✅' : outcome.verdict === 'not-measured' ? '➖' : outcome.inconclusive ? '⚠️' : '❌'
   const value = outcome.speedup ? `${formatInterval(outcome.speedup)} ` : ''
   const detail = outcome.verdict === 'not-measured' || outcome.inconclusive ? ` (${outcome.note})` : ''
-  return `${mark} ${value}${VERDICT_TEXT[outcome.verdict]}${detail}`
+  return `${value}${VERDICT_TEXT[outcome.verdict]}${detail}`
 }
 
 function comparison(base: ResultsFile, baseLabel: string, other: ResultsFile, otherLabel: string): string[] {
   const rows = compareRuns(base, other).map((row) => {
-    const median = (side: typeof row.base) => (side?.stats && side.status === 'ok' ? formatSeconds(side.stats.median) : (side?.status ?? 'not run'))
-    const change = row.change === null ? 'not comparable' : `${formatPercent(row.change * 100, true)} ${row.verdict === 'noise' ? '(noise)' : row.verdict}`
-    return [row.scenario, row.variant, median(row.base), median(row.other), change].map(md)
+    const side = (value: ComparisonRow['baseSpeedup'], source: ComparisonRow['base']) => (value ? formatInterval(value) : (source?.status ?? 'not run'))
+    const change = row.change === null ? 'not comparable' : `${formatPercent(row.change * 100, true)} ${CHANGE_TEXT[row.verdict]}`
+    return [row.scenario, row.variant, side(row.baseSpeedup, row.base), side(row.otherSpeedup, row.other), change].map(md)
   })
-  return [`### Comparison: ${md(otherLabel)} against ${md(baseLabel)}`, '', ...table(['Scenario', 'Variant', `Median ${baseLabel}`, `Median ${otherLabel}`, 'Change'].map(md), [false, false, true, true, true], rows)]
+  return [
+    `### Comparison: ${md(otherLabel)} against ${md(baseLabel)}`,
+    '',
+    'Speed-up over gzip as measured inside each run (raw times from different runs are not compared); a change counts only when the two 95% intervals do not overlap.',
+    '',
+    ...table(['Scenario', 'Variant', `Speed-up ${baseLabel}`, `Speed-up ${otherLabel}`, 'Change of speed-up'].map(md), [false, false, true, true, true], rows),
+  ]
 }
 
 function table(header: string[], numeric: boolean[], rows: string[][]): string[] {

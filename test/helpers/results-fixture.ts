@@ -273,11 +273,12 @@ export async function measuredResults(options: MeasuredOptions = {}): Promise<Re
 // ---------------------------------------------------------------- seeded, for exact expectations
 
 /** Same shape as measured results, samples drawn around plausible medians with seeded noise. */
-export function syntheticResults(seed = 1, options: {speed?: number} = {}): ResultsFile {
+export function syntheticResults(seed = 1, options: {speed?: number; variantSpeed?: Record<string, number>} = {}): ResultsFile {
   const random = rng(seed)
   const speed = options.speed ?? 1 // >1 = a faster machine: every median divided by it
-  const draw = (medianSeconds: number, runs: number) =>
-    Array.from({length: runs}, () => (medianSeconds / speed) * Math.exp((random() + random() + random() - 1.5) * 0.12))
+  // variantSpeed: >1 = that variant alone got faster (its in-run ratio to gzip changes).
+  const draw = (medianSeconds: number, runs: number, variant = '') =>
+    Array.from({length: runs}, () => (medianSeconds / speed / (options.variantSpeed?.[variant] ?? 1)) * Math.exp((random() + random() + random() - 1.5) * 0.12))
   const spec = (name: string, scale: number, offset: number): ScenarioSpec => {
     const files = Math.round(3000 * scale)
     const bytes = Math.round(250e6 * scale)
@@ -298,8 +299,8 @@ export function syntheticResults(seed = 1, options: {speed?: number} = {}): Resu
       libraries: [library('gzip', 3.1), library('zstd', 3.4), library('none', 1)],
       variants: [
         {variant: 'gzip', codec: 'gzip', verify: true, strategy: 'copy', samples: draw(1.2 * scale, 15)},
-        {variant: 'zstd', codec: 'zstd', verify: true, strategy: 'copy', samples: draw(0.36 * scale, 15)},
-        {variant: 'zstd-noverify', codec: 'zstd', verify: false, strategy: 'copy', samples: draw(0.27 * scale, 15)},
+        {variant: 'zstd', codec: 'zstd', verify: true, strategy: 'copy', samples: draw(0.36 * scale, 15, 'zstd')},
+        {variant: 'zstd-noverify', codec: 'zstd', verify: false, strategy: 'copy', samples: draw(0.27 * scale, 15, 'zstd-noverify')},
         {variant: 'none-copy', codec: 'none', verify: true, strategy: 'copy', samples: draw(0.3 * scale, 15)},
         {variant: 'none-reflink', codec: 'none', verify: false, strategy: 'reflink', reason: 'ext4 cannot clone'},
         {variant: 'floor', codec: null, verify: false, strategy: 'floor', samples: draw(0.08 * scale, 15)},
@@ -307,4 +308,62 @@ export function syntheticResults(seed = 1, options: {speed?: number} = {}): Resu
     }
   }
   return resultsFile([spec('python-ml', 1, 0), spec('robot-minimal', 0.2, 1)], {date: '2025-01-01T12:00:00.000Z', node: 'v20.0.0', platform: 'linux', arch: 'x64', cpuModel: 'Synthetic CPU', cpuCount: 2, memoryBytes: 8e9, scratchDir: '/scratch', scratchFs: 'ext4', libraryFs: 'ext4', kernel: '6.1.0', zstdBackends: ['napi']}, 15)
+}
+
+// ---------------------------------------------------------------- one headline verdict per case
+
+export type VerdictCase = 'faster' | 'no-difference' | 'slower' | 'inconclusive'
+
+/**
+ * A one-scenario run whose candidates (zstd, zstd-noverify, none-copy) all land in one headline
+ * case against gzip: `faster` (≈1.3–1.5× with tight samples), `no-difference` (the same median,
+ * tight), `slower` (≈1.3× the time, tight), `inconclusive` (about the same median but wide spread
+ * and few runs). Samples are seeded; the intervals come from this file's own bootstrap.
+ */
+export function verdictCaseResults(kind: VerdictCase, options: {scratchFs?: string; seed?: number} = {}): ResultsFile {
+  const random = rng(options.seed ?? 11)
+  const tight = kind !== 'inconclusive'
+  const runs = tight ? 20 : 6
+  const spread = tight ? 0.02 : 0.5
+  const draw = (medianSeconds: number) => Array.from({length: runs}, () => medianSeconds * Math.exp((random() + random() + random() - 1.5) * spread))
+  const factor: Record<VerdictCase, [number, number, number]> = {
+    faster: [0.76, 0.66, 0.7],
+    'no-difference': [1, 0.995, 1.005],
+    slower: [1.3, 1.25, 1.35],
+    inconclusive: [0.97, 1.02, 1.0],
+  }
+  const [zstd, noverify, copy] = factor[kind]
+  const files = 5000
+  const bytes = 120e6
+  const library = (codec: string, ratio: number): LibraryResult => ({
+    codec,
+    ...(codec === 'zstd' ? {zstdBackend: 'napi'} : {}),
+    rawBytes: bytes,
+    storedBytes: Math.round(bytes / ratio),
+    ratio: bytes / Math.round(bytes / ratio),
+    liftSeconds: 2,
+    catalogBytes: files * 180,
+  })
+  const gzipMedian = 0.8
+  const gzipSamples = draw(gzipMedian)
+  // A tie is the same restore times in another order (a true tie can still look different by chance).
+  const candidate = (scale: number) => (kind === 'no-difference' ? [...gzipSamples].reverse().map((value) => value * scale) : draw(gzipMedian * scale))
+  const spec: ScenarioSpec = {
+    name: 'medium',
+    seed: options.seed ?? 11,
+    files,
+    bytes,
+    libraries: [library('gzip', 3.1), library('zstd', 3.09), library('none', 1)],
+    variants: [
+      {variant: 'gzip', codec: 'gzip', verify: true, strategy: 'copy', samples: gzipSamples},
+      {variant: 'zstd', codec: 'zstd', verify: true, strategy: 'copy', samples: candidate(zstd)},
+      {variant: 'zstd-noverify', codec: 'zstd', verify: false, strategy: 'copy', samples: candidate(noverify)},
+      {variant: 'none-copy', codec: 'none', verify: true, strategy: 'copy', samples: candidate(copy)},
+      {variant: 'none-reflink', codec: 'none', verify: false, strategy: 'reflink', reason: 'reflink is not possible on tmpfs: it cannot clone files'},
+      {variant: 'floor', codec: null, verify: false, strategy: 'floor', samples: draw(gzipMedian * 0.5)},
+    ],
+  }
+  const fs = options.scratchFs ?? 'tmpfs'
+  spec.variants[4].reason = `reflink is not possible on ${fs}: it cannot clone files`
+  return resultsFile([spec], {date: '2026-11-30T06:00:00.000Z', node: 'v22.12.0', platform: 'linux', arch: 'x64', cpuModel: 'Fixture CPU', cpuCount: 2, memoryBytes: 8e9, scratchDir: '/dev/shm', scratchFs: fs, libraryFs: fs, kernel: '6.1.0', zstdBackends: ['napi']}, runs)
 }
