@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 import {createReadStream, createWriteStream, existsSync, promises as fsp} from 'node:fs'
 import type {Stats} from 'node:fs'
-import {basename, dirname, join, resolve} from 'node:path'
+import {basename, dirname, isAbsolute, join, relative, resolve, sep} from 'node:path'
 import {Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
@@ -15,11 +15,10 @@ import {HoloError} from './errors.js'
 import {fsyncFile, tempPathFor, writeFileAtomic} from './fs/atomic.js'
 import {digestAlgorithmFor, libraryFilePath, prepareLibrary} from './library.js'
 import {goModeFromPosix} from './mode.js'
-import {nameMap, setName} from './names.js'
+import {getName, nameMap, setName} from './names.js'
 import {defaultLiftConcurrency} from './jobs.js'
 import {RelocationScanner, findRelocations} from './relocate.js'
 import type {Catalog, CatalogDir, CatalogFile, CodecName, DigestAlgorithm, ProgressCallback, ZstdBackend} from './types.js'
-import {GO_MODE_SYMLINK} from './types.js'
 import {HOLOBENCH_VERSION} from './version.js'
 
 export interface LiftOptions {
@@ -69,8 +68,12 @@ interface FileJob {
   path: string
   stats: Stats
   entry: CatalogFile
-  /** A symlinked file: its target's content is hashed (and stored, so the catalog is complete). */
-  link: boolean
+}
+
+/** A symlinked file: recorded as a link, its target never read through it. */
+interface LinkJob {
+  path: string
+  entry: CatalogFile
 }
 
 /** Lift a directory tree into a hololib: content-addressed files plus one catalog. */
@@ -88,11 +91,10 @@ export async function lift(options: LiftOptions): Promise<LiftResult> {
   const identity = options.identity ?? basename(source)
   const needle = Buffer.from(identity)
 
-  const state: WalkState = {jobs: [], dirs: 0, symlinks: 0, rccExcludes: options.rccExcludes === true}
+  const state: WalkState = {jobs: [], links: [], dirs: 0, symlinks: 0, rccExcludes: options.rccExcludes === true}
   // RCC's root Dir has an empty name.
   const tree = await walk(source, '', rootStats, state)
   const {jobs} = state
-  const regular = jobs.filter((job) => !job.link)
 
   const store = new LibraryWriter(options, algorithm)
   const totalBytes = jobs.reduce((sum, job) => sum + job.stats.size, 0)
@@ -108,6 +110,7 @@ export async function lift(options: LiftOptions): Promise<LiftResult> {
     },
     {concurrency: options.jobs ?? defaultLiftConcurrency()},
   )
+  await describeLinks(state.links, source, tree)
 
   const catalog: Catalog = {
     rcc: `holobench/${HOLOBENCH_VERSION}`,
@@ -121,22 +124,22 @@ export async function lift(options: LiftOptions): Promise<LiftResult> {
     tree,
   }
   const saved = await saveCatalog(options.library, catalog, {codec: options.codec, level: options.level, zstdBackend: options.zstdBackend, fsync: options.fsync})
-  const relocatedFiles = regular.filter((job) => job.entry.rewrite.length > 0).length
+  const relocatedFiles = jobs.filter((job) => job.entry.rewrite.length > 0).length
   return {
     catalog: saved.path,
     catalogName: catalogName(catalog.blueprint, catalog.platform),
     catalogBytes: saved.bytes,
     codec: options.codec,
     identity,
-    files: regular.length,
+    files: jobs.length,
     dirs: state.dirs,
     symlinks: state.symlinks,
-    bytes: regular.reduce((sum, job) => sum + job.stats.size, 0),
+    bytes: jobs.reduce((sum, job) => sum + job.stats.size, 0),
     filesStored: store.stored,
     filesDeduplicated: jobs.length - store.stored,
     storedBytesWritten: store.storedBytes,
     relocatedFiles,
-    relocations: regular.reduce((sum, job) => sum + job.entry.rewrite.length, 0),
+    relocations: jobs.reduce((sum, job) => sum + job.entry.rewrite.length, 0),
     seconds: (performance.now() - started) / 1000,
   }
 }
@@ -151,15 +154,17 @@ function excluded(name: string): boolean {
 
 interface WalkState {
   jobs: FileJob[]
+  links: LinkJob[]
   dirs: number
   symlinks: number
   rccExcludes: boolean
 }
 
 /**
- * Walk the tree into a catalog Dir, queueing files. As in RCC, a symlinked file is recorded with
- * its target's size, mode and content digest; a symlinked directory is recorded as a link and,
- * unlike RCC, not walked into (a link to an ancestor would never end), so it restores as a link.
+ * Walk the tree into a catalog Dir, queueing files. Every symlink is recorded as a link with its
+ * raw target (RCC's Lift does too) and nothing is read through it: a link may point out of the
+ * tree, at content that is not the tree's to store. A symlinked directory is not walked into
+ * (RCC walks it as a shadow; a link to an ancestor would never end), so it restores as a link.
  */
 async function walk(path: string, name: string, stats: Stats, state: WalkState): Promise<CatalogDir> {
   state.dirs++
@@ -174,20 +179,18 @@ async function walk(path: string, name: string, stats: Stats, state: WalkState):
       const target = await fsp.stat(childPath).catch(() => null)
       if (target?.isDirectory()) {
         setName(dir.subdirs, childName, {name: childName, symlink, mode: goModeFromPosix(target.mode), subdirs: nameMap<CatalogDir>(), files: nameMap<CatalogFile>()})
-      } else if (target?.isFile()) {
-        const entry: CatalogFile = {name: childName, symlink, size: target.size, mode: goModeFromPosix(target.mode), digest: '', rewrite: []}
-        setName(dir.files, childName, entry)
-        state.jobs.push({path: childPath, stats: target, entry, link: true})
       } else {
-        // A dangling link (RCC cannot record these): kept as a link with no content.
-        setName(dir.files, childName, {name: childName, symlink, size: Buffer.byteLength(symlink), mode: GO_MODE_SYMLINK + 0o777, digest: '', rewrite: []})
+        // The link's own size and mode, and no digest, until describeLinks finds its target in the tree.
+        const entry: CatalogFile = {name: childName, symlink, size: child.size, mode: goModeFromPosix(child.mode), digest: '', rewrite: []}
+        setName(dir.files, childName, entry)
+        if (target?.isFile()) state.links.push({path: childPath, entry})
       }
     } else if (child.isDirectory()) {
       setName(dir.subdirs, childName, await walk(childPath, childName, child, state))
     } else if (child.isFile()) {
       const entry: CatalogFile = {name: childName, size: child.size, mode: goModeFromPosix(child.mode), digest: '', rewrite: []}
       setName(dir.files, childName, entry)
-      state.jobs.push({path: childPath, stats: child, entry, link: false})
+      state.jobs.push({path: childPath, stats: child, entry})
     }
     // Sockets, fifos and devices have no content to restore.
   }
@@ -195,9 +198,45 @@ async function walk(path: string, name: string, stats: Stats, state: WalkState):
   return dir
 }
 
+/**
+ * A link to a regular file inside the tree gets that file's size, mode and digest, as RCC records
+ * them (its Lift stats through the link, and RCC's catalog check wants every digest in the
+ * library); the content is the tree's own and is stored under the file's own name. A link out of
+ * the tree, or to what the catalog does not hold, keeps the link's own size and mode and no digest.
+ */
+async function describeLinks(links: LinkJob[], source: string, tree: CatalogDir): Promise<void> {
+  if (links.length === 0) return
+  const root = await fsp.realpath(source)
+  for (const link of links) {
+    const real = await fsp.realpath(link.path).catch(() => null)
+    if (real === null) continue
+    const rel = relative(root, real)
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) continue
+    const parts = rel.split(sep)
+    let dir: CatalogDir | undefined = tree
+    for (const part of parts.slice(0, -1)) dir = dir && !dir.symlink ? getName(dir.subdirs, part) : undefined
+    const file = dir && !dir.symlink ? getName(dir.files, parts[parts.length - 1]) : undefined
+    if (!file || file.symlink || !file.digest) continue
+    link.entry.size = file.size
+    link.entry.mode = file.mode
+    link.entry.digest = file.digest
+    link.entry.rewrite = [...file.rewrite]
+  }
+}
+
 /** A stable blueprint for a lifted tree: 16 hex of a hash of its identity and catalog tree. */
 function treeBlueprint(tree: CatalogDir, identity: string): string {
   return createHash('sha256').update(identity).update(JSON.stringify(tree)).digest('hex').slice(0, 16)
+}
+
+/**
+ * A library file is never more readable than its source: owner read/write, and group or other
+ * read only where the source grants it (a 0600 file stays 0600, a 0644 or 0755 one is 0644).
+ * RCC creates library files 0666 less the umask (0666 outright in a shared holotree), which
+ * would publish a private file's content; content already stored is left as it is.
+ */
+export function libraryFileMode(sourceMode: number): number {
+  return 0o600 | (sourceMode & 0o044)
 }
 
 /** Writes content into the library once per digest; memory stays bounded for big files. */
@@ -223,7 +262,7 @@ class LibraryWriter {
     const target = libraryFilePath(this.options.library, job.entry.digest)
     const stored = await compressBuffer(this.options.codec, data, {level: this.options.level, zstdBackend: this.options.zstdBackend})
     await this.mkdirFor(target)
-    await writeFileAtomic(target, stored, {fsync: this.options.fsync})
+    await writeFileAtomic(target, stored, {fsync: this.options.fsync, mode: libraryFileMode(job.stats.mode)})
     this.stored++
     this.storedBytes += stored.length
   }
@@ -255,7 +294,7 @@ class LibraryWriter {
         tap,
         createCompressStream(this.options.codec, {level: this.options.level, zstdBackend: this.options.zstdBackend, path: job.path}),
         counter,
-        createWriteStream(temp, {flags: 'wx', mode: 0o644}),
+        createWriteStream(temp, {flags: 'wx', mode: libraryFileMode(job.stats.mode)}),
       )
       if (this.options.fsync !== false) await fsyncFile(temp)
       job.entry.digest = digester.digest()
