@@ -2,24 +2,24 @@ import {Command} from '@oclif/core'
 
 import {isHoloError} from '../engine/errors.js'
 import type {ProgressCallback} from '../engine/types.js'
-import {ProgressBar} from './progress.js'
+import {PhaseLines, ProgressBar, type ProgressSink} from './progress.js'
 
 /** Exit codes scripts can rely on: 1 for a failed operation, 2 for bad usage or input files. */
 const USAGE_CODES = new Set(['EUSAGE', 'ESCHEMA'])
 
 /**
  * The base of every holobench command: coded engine errors become one clear line and an exit
- * code; progress goes to stderr only on a TTY and never with --json.
+ * code; progress goes to stderr (a bar on a TTY, one line per phase elsewhere), never with --json.
  */
 export abstract class HoloCommand extends Command {
   static override enableJsonFlag = true
-  private bar?: ProgressBar
+  private bar?: ProgressSink
 
-  /** A progress callback for engine work, or undefined where no bar should show. */
+  /** A progress callback for engine work: a bar on a TTY, one line per phase elsewhere, nothing with --json. */
   protected progress(label: string): ProgressCallback | undefined {
-    if (!process.stderr.isTTY || this.jsonEnabled()) return undefined
+    if (this.jsonEnabled()) return undefined
     this.bar?.stop()
-    this.bar = new ProgressBar(label)
+    this.bar = process.stderr.isTTY ? new ProgressBar(label) : new PhaseLines(label)
     return (progress) => this.bar?.update(progress)
   }
 
