@@ -6,6 +6,7 @@ import {removeAllScratchSync} from '../bench/scratch.js'
 import {renderSummary} from '../bench/summary.js'
 import {defaultVariants} from '../bench/variants.js'
 import {HoloCommand} from '../cli/base-command.js'
+import {canClone, chooseScratch, runnableVariants} from '../cli/run-defaults.js'
 import {availableZstdBackends} from '../engine/codec/index.js'
 import {writeFileAtomic} from '../engine/fs/atomic.js'
 import {defaultJobs} from '../engine/jobs.js'
@@ -29,8 +30,8 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
   static override flags = {
     scenario: Flags.string({description: 'scenarios to run, comma-separated (scenarios/<name>.json)', delimiter: ',', multiple: true}),
     tree: Flags.directory({description: 'a real directory to use as a corpus (repeatable)', multiple: true, exists: true}),
-    variants: Flags.string({description: 'variants to time, comma-separated (default: gzip, zstd, zstd-noverify, none-reflink, floor; plus a row per extra zstd backend)', delimiter: ',', multiple: true}),
-    scratch: Flags.directory({description: 'where libraries and restores go (default: the OS temp dir)', exists: true}),
+    variants: Flags.string({description: 'variants to time, comma-separated (default: gzip, zstd, zstd-noverify, none-copy, floor, a row per extra zstd backend, and none-reflink where the scratch can clone)', delimiter: ',', multiple: true}),
+    scratch: Flags.directory({description: 'where libraries and restores go (default: /dev/shm when it is a tmpfs with room, else the OS temp dir, with a warning)', exists: true}),
     out: Flags.string({char: 'o', description: 'write results.json here'}),
     report: Flags.string({description: 'also write CSV, HTML and Markdown reports into this directory'}),
     runs: Flags.integer({description: 'minimum timed restores per variant', default: 10, min: 1}),
@@ -46,6 +47,11 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
     const {flags} = await this.parse(Run)
     const scenarios = flags.scenario ?? (flags.tree ? [] : ['medium'])
     const out = flags.out
+    // A first run without flags should answer: tmpfs where there is one, variants that can run there.
+    const scratch = await chooseScratch(flags.scratch)
+    if (scratch.warning) this.warn(scratch.warning)
+    const chosen = flags.variants ? {variants: flags.variants} : runnableVariants(defaultVariants(availableZstdBackends()), await canClone(scratch.dir), scratch.fs)
+    if (chosen.note) this.logToStderr(chosen.note)
     // A bad output path fails now, not after minutes of measuring.
     if (out) await writeFileAtomic(out, '{}\n', {fsync: false})
     const onSignal = () => {
@@ -59,8 +65,8 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
       const results = await runBenchmark({
         scenarios,
         trees: flags.tree,
-        variants: flags.variants ?? defaultVariants(availableZstdBackends()),
-        scratch: flags.scratch,
+        variants: chosen.variants,
+        scratch: scratch.dir,
         warmupRuns: flags.warmup,
         minRuns: flags.runs,
         minTimeSeconds: flags['min-time'],
