@@ -98,6 +98,8 @@ function resultsFrom({wall, cpu}: Timings): ResultsFile {
   const facts = {files: 1000, bytes: RAW.length * 16}
   const rows: VariantResult[] = Object.entries(wall).map(([variant, times]) => ({
     variant,
+    kind: variant === 'floor' ? 'floor' : 'variant',
+    mode: 'in-process',
     codec: variant === 'floor' ? null : variant,
     verify: true,
     strategy: variant === 'floor' ? 'floor' : 'copy',
@@ -110,18 +112,18 @@ function resultsFrom({wall, cpu}: Timings): ResultsFile {
     outliers: madOutliers(times),
   }))
   rows.push({
-    variant: 'none-reflink', codec: 'none', verify: false, strategy: 'reflink', status: 'unsupported',
+    variant: 'none-reflink', kind: 'variant', mode: 'in-process', codec: 'none', verify: false, strategy: 'reflink', status: 'unsupported',
     reason: 'ext4 cannot clone', samples: [], stats: null, ratioToGzip: null, ratioToFloor: null, outliers: [],
   })
   return {
     schema: 'holobench-results',
-    schemaVersion: 1,
+    schemaVersion: 2,
     holobench: {version: '0.1.0', commit: '0123456789abcdef0123'},
     environment: {
       date: new Date().toISOString(), node: process.version, platform: process.platform, arch: process.arch, kernel: 'test',
       cpuModel: 'test cpu', cpuCount: 2, memoryBytes: 2 ** 34, scratchDir: tmpdir(), scratchFs: 'ext4', libraryFs: 'ext4', zstdBackends: ['napi'],
     },
-    settings: {argv: [], scenarios: ['small', 'tree:/srv/env'], variants: Object.keys(wall), warmupRuns: 3, minRuns: 20, minTimeSeconds: 0, jobs: 2},
+    settings: {argv: [], scenarios: ['small', 'tree:/srv/env'], variants: Object.keys(wall), warmupRuns: 3, minRuns: 20, minTimeSeconds: 0, jobs: 2, mode: 'in-process'},
     scenarios: [
       {
         scenario: 'small',
@@ -357,8 +359,8 @@ describe('input errors', () => {
 
   test('another schema version or schema is rejected', () => {
     const v2 = clone(sameCommit) as unknown as {schemaVersion: number}
-    v2.schemaVersion = 2
-    expectSchemaError(baseline, v2 as unknown as ResultsFile, 'the current results are "holobench-results" v2; this holobench reads holobench-results v1')
+    v2.schemaVersion = 99
+    expectSchemaError(baseline, v2 as unknown as ResultsFile, 'the current results are "holobench-results" v99; this holobench reads holobench-results v2')
     const other = clone(baseline) as unknown as {schema: string}
     other.schema = 'something-else'
     expectSchemaError(other as unknown as ResultsFile, sameCommit, 'the baseline results are "something-else"')
@@ -395,7 +397,7 @@ describe('input errors', () => {
 
   test('run options come from the baseline settings', () => {
     const options = runOptionsFromBaseline(baseline, {argv: ['gate'], minRuns: 5})
-    expect(options).toEqual({scenarios: ['small'], trees: ['/srv/env'], variants: ['gzip', 'zstd', 'floor'], warmupRuns: 3, minRuns: 5, minTimeSeconds: 0, jobs: 2, seed: 42, argv: ['gate']})
+    expect(options).toEqual({scenarios: ['small'], trees: ['/srv/env'], variants: ['gzip', 'zstd', 'floor'], warmupRuns: 3, minRuns: 5, minTimeSeconds: 0, jobs: 2, seed: 42, mode: 'in-process', argv: ['gate']})
   })
 })
 
@@ -438,7 +440,7 @@ describe('holobench gate (bin/run.js)', () => {
     writeFileSync(path.join(dir, 'same.json'), JSON.stringify(sameCommit))
     // A clear +40% (real samples stretched), so the exit-code checks do not depend on noise.
     writeFileSync(path.join(dir, 'slower.json'), JSON.stringify(stretched(sameCommit, 'zstd', 1.4)))
-    const v2 = {...clone(sameCommit), schemaVersion: 2}
+    const v2 = {...clone(sameCommit), schemaVersion: 99}
     writeFileSync(path.join(dir, 'v2.json'), JSON.stringify(v2))
     const otherScenario = clone(sameCommit)
     otherScenario.scenarios[0].scenario = 'large'
@@ -480,7 +482,7 @@ describe('holobench gate (bin/run.js)', () => {
   test('usage and input errors: exit 2 with a clear message', () => {
     const v2 = gate('--baseline', 'baseline.json', '--current', 'v2.json')
     expect(v2.status).toBe(2)
-    expect(v2.stderr).toContain('ESCHEMA: v2.json: has schemaVersion 2;')
+    expect(v2.stderr).toContain('ESCHEMA: v2.json: has schemaVersion 99;')
     const oldBaseline = gate('--baseline', 'v2.json', '--current', 'same.json')
     expect(oldBaseline.status).toBe(2)
     expect(oldBaseline.stderr).toContain('--update-baseline')
@@ -492,7 +494,7 @@ describe('holobench gate (bin/run.js)', () => {
     expect(gate('--current', 'same.json').status).toBe(2) // oclif's own usage errors keep exit 2
     const json = gate('--baseline', 'baseline.json', '--current', 'v2.json', '--json')
     expect(json.status).toBe(2)
-    expect(JSON.parse(json.stdout)).toMatchObject({error: {message: expect.stringContaining('schemaVersion 2')}})
+    expect(JSON.parse(json.stdout)).toMatchObject({error: {message: expect.stringContaining('schemaVersion 99')}})
   })
 
   test('--update-baseline writes the current results atomically', () => {
@@ -505,7 +507,7 @@ describe('holobench gate (bin/run.js)', () => {
     const replaced = gate('--baseline', 'old.json', '--current', 'same.json', '--update-baseline')
     expect(replaced.status).toBe(0)
     expect(replaced.stdout).toContain('wrote baseline old.json')
-    expect(JSON.parse(readFileSync(path.join(dir, 'old.json'), 'utf8')).schemaVersion).toBe(1)
+    expect(JSON.parse(readFileSync(path.join(dir, 'old.json'), 'utf8')).schemaVersion).toBe(2)
     expect(readdirSync(dir).filter((name) => name.includes('.tmp'))).toEqual([])
   })
 })

@@ -19,14 +19,15 @@ beforeAll(async () => {
 afterAll(() => work.cleanup())
 
 describe('holobench run', () => {
-  it('measures every variant side by side and writes a complete results.json', async () => {
+  it('measures every variant side by side and writes a complete results.json (in-process mode)', async () => {
     const out = join(work.dir, 'results.json')
-    const {code, stdout, stderr} = await cli(['run', '--scenario', 'small', '--runs', '3', '--min-time', '0', '--variants', 'gzip,zstd,zstd-noverify,none-copy,floor,cp', '--scratch', work.dir, '--out', out, '--json'])
+    const {code, stdout, stderr} = await cli(['run', '--scenario', 'small', '--runs', '3', '--min-time', '0', '--variants', 'gzip,zstd,zstd-noverify,none-copy,floor,cp', '--mode', 'in-process', '--scratch', work.dir, '--out', out, '--json'])
     expect(code, stderr).toBe(0)
     const results = JSON.parse(stdout) as ResultsFile
     expect(JSON.parse(await fsp.readFile(out, 'utf8'))).toEqual(results)
     expect(results.schema).toBe('holobench-results')
-    expect(results.schemaVersion).toBe(1)
+    expect(results.schemaVersion).toBe(2)
+    expect(results.settings.mode).toBe('in-process')
     expect(results.environment.scratchFs).not.toBe('unknown')
     expect(results.environment.cpuCount).toBeGreaterThan(0)
     expect(results.settings.argv).toContain('--runs')
@@ -38,6 +39,7 @@ describe('holobench run', () => {
     expect(scenario.rows.map((r) => r.variant)).toEqual(['gzip', 'zstd', 'zstd-noverify', 'none-copy', 'floor', 'cp'])
     for (const row of scenario.rows) {
       expect(row.status, row.reason).toBe('ok')
+      expect(row.mode).toBe(row.variant === 'cp' ? 'process' : 'in-process')
       expect(row.samples.length).toBeGreaterThanOrEqual(3)
       expect(row.stats?.runs).toBe(row.samples.length)
       expect(row.stats?.median).toBeGreaterThan(0)
@@ -50,7 +52,7 @@ describe('holobench run', () => {
     expect(await scratchLeftovers(work.dir)).toEqual([])
   })
 
-  it('reports reflink as unsupported, with the filesystem, where clones are impossible', async () => {
+  it('reports reflink as unsupported, with the filesystem, where clones are impossible (process mode)', async () => {
     const {code, stdout, stderr} = await cli(['run', '--scenario', 'small', '--runs', '1', '--min-time', '0', '--variants', 'gzip,none-reflink', '--scratch', work.dir, '--json'])
     expect(code, stderr).toBe(0)
     const results = JSON.parse(stdout) as ResultsFile

@@ -4,7 +4,15 @@
  * Times are in seconds, sizes in bytes.
  */
 export const RESULTS_SCHEMA = 'holobench-results'
-export const RESULTS_SCHEMA_VERSION = 1
+export const RESULTS_SCHEMA_VERSION = 2
+
+/**
+ * How restores were timed. `process`: every timed restore is a fresh process (`holobench drop`,
+ * an external engine), timed from spawn to exit, as a user runs a restore. `in-process`: the
+ * engine called in this long-lived process, warmed up (engine profiling; schema version 1 files).
+ */
+export type RunMode = 'process' | 'in-process'
+export const RUN_MODES: readonly RunMode[] = ['process', 'in-process']
 
 export interface ResultsFile {
   schema: typeof RESULTS_SCHEMA
@@ -42,6 +50,40 @@ export interface RunSettings {
   rccExcludes?: boolean
   /** Rounds the variants were interleaved in (absent in older files: 1). */
   rounds?: number
+  /** How holobench's variants were timed (version 1 files: in-process). */
+  mode: RunMode
+  /** External engines timed beside the variants, as given (absent: none). */
+  engines?: EngineSpec[]
+}
+
+/**
+ * An external restore implementation timed beside holobench's variants. Templates are split
+ * into words as a shell would (quotes, backslashes, $VAR), then `{placeholder}`s are filled in
+ * each word; the first word is run directly, without a shell.
+ */
+export interface EngineSpec {
+  name: string
+  /** Restore command: {catalog} {library} {target} {codec} {identity}; {target} is required. */
+  restore: string
+  /**
+   * Lift command for an engine that lifts its own library ({tree} {library} {codec} {identity}):
+   * run once per scenario, outside the timed region; the last line it prints becomes {catalog}.
+   */
+  lift?: string
+  /** Restore from the library another engine lifted (its {library} and {catalog}). */
+  libraryOf?: string
+  /** The codec of the library it restores (holobench lifts one for it when no lift is given). Default gzip. */
+  codec?: string
+  /** Whether it verifies digests while restoring, when known (claims need it); default true. */
+  verify?: boolean
+  /** A regular expression whose first group is the engine's own restore time in seconds, read from its output. */
+  engineTime?: string
+  /** Files the engine adds at the top of the tree (RCC: identity.yaml); the tree check ignores them. */
+  extraFiles?: string[]
+  /** Lift as RCC does (without __pycache__, *.pyc, .git, …): the tree check expects that tree. */
+  rccExcludes?: boolean
+  /** The row this engine's ratioToGzip is taken against (default: holobench's gzip row). */
+  gzipReference?: string
 }
 
 export interface ScenarioResult {
@@ -49,7 +91,16 @@ export interface ScenarioResult {
   source: {kind: 'scenario'; definitionDigest: string; seed: number} | {kind: 'tree'; path: string}
   tree: TreeFacts
   libraries: LibraryResult[] // one per codec lifted
+  /** Libraries external engines lifted themselves (absent: none). */
+  engineLibraries?: EngineLibraryResult[]
   rows: VariantResult[]
+}
+
+export interface EngineLibraryResult {
+  engine: string // the engine that lifted it
+  files: number // regular files in its library directory
+  storedBytes: number // bytes of those files
+  liftSeconds: number // wall time of the lift process
 }
 
 export interface TreeFacts {
@@ -70,13 +121,21 @@ export interface LibraryResult {
   catalogBytes: number
 }
 
-export type VariantStatus = 'ok' | 'unsupported' | 'failed'
+/** `wrong`: the restored tree differs from the expected one (reason says how); such rows are not timed. */
+export type VariantStatus = 'ok' | 'unsupported' | 'failed' | 'wrong'
+export const VARIANT_STATUSES: readonly VariantStatus[] = ['ok', 'unsupported', 'failed', 'wrong']
+
+/** What a row times: one of holobench's restore variants, the floor (floor, cp), or an external engine. */
+export type RowKind = 'variant' | 'floor' | 'engine'
 
 export interface VariantResult {
-  variant: string // gzip, gzip-pure, zstd, zstd-noverify, none-copy, none-reflink, none-hardlink, floor, zstd@zlib …
+  variant: string // gzip, gzip-pure, zstd, zstd-noverify, none-copy, none-reflink, none-hardlink, floor, zstd@zlib …, or an engine's name
+  kind: RowKind
+  /** How this row was timed: floor is in-process in both modes, cp and engines always processes. */
+  mode: RunMode
   codec: string | null // null for the floor row
   verify: boolean
-  strategy: string // copy | reflink | hardlink | floor
+  strategy: string // copy | reflink | hardlink | floor | engine
   zstdBackend?: string
   status: VariantStatus
   reason?: string // why unsupported or failed
@@ -85,11 +144,26 @@ export interface VariantResult {
   // all threads) of each restore, same order as samples. Preemption on a busy machine does not
   // count, so ratios of CPU times stay steady where wall-clock ratios swing.
   cpuSamples?: number[]
+  // Optional: the restore's own time as the engine reported it (holobench drop --json `seconds`,
+  // an engine's engineTime pattern), same order as samples; process start and exit excluded.
+  engineSamples?: number[]
   stats: Stats | null // null unless status is ok
   ratioToGzip: Ratio | null // time / gzip time: < 1 is faster than gzip
   ratioToFloor: Ratio | null // time / floor time: >= 1 in practice
   outliers: number[] // indices into samples flagged as outliers (MAD-based)
   strategyCounts?: Record<string, number> // files per strategy actually used, from the drop result
+  gzipReference?: string // the row ratioToGzip is against, when not holobench's gzip row (engines)
+  /** The tree check of the first restore (variants and engines; not floor/cp). */
+  check?: TreeCheck
+}
+
+export interface TreeCheck {
+  ok: boolean
+  files: number // regular files compared
+  dirs: number
+  symlinks: number
+  problems: string[] // the first few differences, one line each
+  problemCount: number
 }
 
 export interface Stats {
@@ -112,4 +186,30 @@ export interface Ratio {
   value: number
   low: number
   high: number
+}
+
+/**
+ * Results as this holobench reads them: version 2 as is; version 1 files (all in-process, no
+ * engines) are upgraded in memory so reports and the gate still read them. Anything else is
+ * returned unchanged for the caller's version check to refuse.
+ */
+export function upgradeResults(value: unknown): unknown {
+  const file = value as {schema?: unknown; schemaVersion?: unknown; settings?: Record<string, unknown>; scenarios?: unknown}
+  if (typeof value !== 'object' || value === null || file.schema !== RESULTS_SCHEMA || file.schemaVersion !== 1) return value
+  const scenarios = Array.isArray(file.scenarios) ? file.scenarios : []
+  return {
+    ...file,
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    settings: {...file.settings, mode: 'in-process'},
+    scenarios: scenarios.map((scenario: {rows?: unknown}) => ({
+      ...scenario,
+      rows: Array.isArray(scenario?.rows)
+        ? scenario.rows.map((row: {variant?: unknown; strategy?: unknown}) => ({
+            ...row,
+            kind: row?.strategy === 'floor' ? 'floor' : 'variant',
+            mode: row?.variant === 'cp' ? 'process' : 'in-process',
+          }))
+        : scenario?.rows,
+    })),
+  }
 }

@@ -1,5 +1,6 @@
 import {promises as fsp} from 'node:fs'
 import {basename, join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
 
 import {Bench} from 'tinybench'
 
@@ -16,9 +17,13 @@ import {ensureCorpus, loadScenario} from '../scenario/index.js'
 import {collectEnvironment, holobenchCommit} from './environment.js'
 import {cpCopy, floorCopy, planFloor} from './floor.js'
 import type {FloorPlan} from './floor.js'
+import {engineArgv, validateEngines} from './engines.js'
 import {RESULTS_SCHEMA, RESULTS_SCHEMA_VERSION} from './results.js'
-import type {LibraryResult, ResultsFile, ScenarioResult, TreeFacts, VariantResult} from './results.js'
+import type {EngineLibraryResult, EngineSpec, LibraryResult, ResultsFile, RunMode, ScenarioResult, TreeFacts, VariantResult} from './results.js'
 import {createScratch, removeScratch} from './scratch.js'
+import {runTimed} from './spawn-timed.js'
+import type {TimedProcess} from './spawn-timed.js'
+import {checkRestoredTree, describeCheck} from './tree-check.js'
 import {madOutliers, ratioOfMedians, summarize} from './stats.js'
 import {parseVariant} from './variants.js'
 import type {VariantSpec} from './variants.js'
@@ -47,19 +52,35 @@ export interface RunOptions {
   rounds?: number
   /** Test-only: add `factor` × the measured time as busy work to matching variants' restores. */
   injectSlowdown?: {variant?: string; codec?: string; factor: number}
+  /**
+   * `process`: every timed restore of a variant is a fresh `holobench drop` process, timed from
+   * spawn to exit, as users run restores. `in-process` (the default here; `run` defaults to
+   * process): the engine called in this process, warmed up, for profiling the engine.
+   */
+  mode?: RunMode
+  /** External engines timed beside the variants, always as processes (validated before any work). */
+  engines?: EngineSpec[]
 }
 
 interface Corpus {
   label: string
   root: string
   source: ScenarioResult['source']
+  /** The name relocations hold: the tree's basename. */
+  identity: string
 }
+
+/** The CLI a process-mode restore runs: this checkout's bin/run.js (it loads the built dist/). */
+const HOLOBENCH_BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 
 /** Run the restore benchmark matrix: every variant on every corpus, side by side in one run. */
 export async function runBenchmark(options: RunOptions): Promise<ResultsFile> {
   const variants = options.variants.map((name) => parseVariant(name))
-  if (variants.length === 0) throw new HoloError('EUSAGE', 'No variants to run')
+  const engines = options.engines ?? []
+  if (variants.length === 0 && engines.length === 0) throw new HoloError('EUSAGE', 'No variants to run')
   if (options.scenarios.length === 0 && !options.trees?.length) throw new HoloError('EUSAGE', 'Name a --scenario or a --tree to run')
+  validateEngines(engines, options.variants)
+  const mode = options.mode ?? 'in-process'
   const scratch = createScratch(options.scratch)
   try {
     const results: ResultsFile = {
@@ -78,11 +99,13 @@ export async function runBenchmark(options: RunOptions): Promise<ResultsFile> {
         jobs: options.jobs,
         rccExcludes: options.rccExcludes === true,
         rounds: Math.max(1, Math.min(options.rounds ?? 5, options.minRuns)),
+        mode,
+        ...(engines.length > 0 ? {engines} : {}),
       },
       scenarios: [],
     }
     for (const corpus of await corpora(options)) {
-      results.scenarios.push(await runCorpus(corpus, variants, join(scratch, `s${results.scenarios.length}`), options))
+      results.scenarios.push(await runCorpus(corpus, variants, join(scratch, `s${results.scenarios.length}`), {...options, mode, engines}, results.environment.scratchFs))
       await options.onScenario?.(results)
     }
 
@@ -97,20 +120,51 @@ async function corpora(options: RunOptions): Promise<Corpus[]> {
   for (const name of options.scenarios) {
     const definition = loadScenario(name)
     const tree = await ensureCorpus({name, seed: options.seed})
-    list.push({label: name, root: tree.root, source: {kind: 'scenario', definitionDigest: definitionDigest(definition), seed: options.seed}})
+    list.push({label: name, root: tree.root, identity: basename(tree.root), source: {kind: 'scenario', definitionDigest: definitionDigest(definition), seed: options.seed}})
   }
 
   for (const tree of options.trees ?? []) {
     const root = resolve(tree)
-    list.push({label: `tree:${basename(root)}`, root, source: {kind: 'tree', path: root}})
+    list.push({label: `tree:${basename(root)}`, root, identity: basename(root), source: {kind: 'tree', path: root}})
   }
 
   return list
 }
 
-async function runCorpus(corpus: Corpus, variants: VariantSpec[], scratch: string, options: RunOptions): Promise<ScenarioResult> {
+type Options = RunOptions & {mode: RunMode; engines: EngineSpec[]}
+
+/** One restore, however it ran. */
+interface Timing {
+  seconds: number // wall clock
+  cpuSeconds: number | null // user + system, all threads; null where unknown
+  engineSeconds?: number // the restore's own time as the engine reported it
+  counts?: Record<string, number> // files per strategy, from a holobench drop
+}
+
+type RestoreTask = (target: string) => Promise<Timing>
+
+/** Why a row could not be timed; `unsupported` for a strategy the filesystem cannot do. */
+class RowError extends Error {
+  constructor(
+    message: string,
+    readonly status: 'unsupported' | 'failed',
+  ) {
+    super(message)
+  }
+}
+
+interface RowPlan {
+  row: VariantResult
+  restore: RestoreTask
+  /** Set for rows whose first restore is checked against the expected tree (not floor, not cp). */
+  check?: {rccExcludes: boolean; extraFiles: readonly string[]}
+}
+
+async function runCorpus(corpus: Corpus, variants: VariantSpec[], scratch: string, options: Options, scratchFs: string): Promise<ScenarioResult> {
   await fsp.mkdir(scratch, {recursive: true})
-  const codecs = [...new Set(variants.flatMap((v) => (v.codec ? [v.codec] : [])))]
+  const engines = options.engines
+  // Engines without a lift of their own restore holobench's library of their codec.
+  const codecs = [...new Set([...variants.flatMap((v) => (v.codec ? [v.codec] : [])), ...engines.flatMap((e) => (e.lift || e.libraryOf ? [] : [(e.codec ?? 'gzip') as CodecName]))])]
   const catalogs = new Map<CodecName, string>()
   const libraries: LibraryResult[] = []
   let tree: TreeFacts | undefined
@@ -134,128 +188,302 @@ async function runCorpus(corpus: Corpus, variants: VariantSpec[], scratch: strin
   }
 
   tree ??= await treeFactsOf(corpus.root)
-  const plans = variants.map((variant) => ({variant, restore: restoreTask(variant, catalogs, floor, options)}))
-  const rows = await measureVariants(plans, scratch, corpus, tree, options)
-  addRatios(rows)
-  return {scenario: corpus.label, source: corpus.source, tree, libraries, rows}
-}
-
-type RestoreTask = (target: string) => Promise<DropResult | undefined>
-
-
-function restoreTask(variant: VariantSpec, catalogs: Map<CodecName, string>, floor: FloorPlan | undefined, options: RunOptions): RestoreTask {
-  if (variant.strategy === 'floor') {
-    return async (target) => {
-      const plan = floor as FloorPlan
-      await (variant.name === 'cp' ? cpCopy(plan.source, target) : floorCopy(plan, target, options.jobs))
-      return undefined
+  const plans: RowPlan[] = variants.map((variant) => variantPlan(variant, catalogs, floor, options, scratchFs))
+  const engineLibraries: EngineLibraryResult[] = []
+  const lifted = new Map<string, {library: string; catalog: string} | Error>()
+  for (const engine of engines) {
+    if (!engine.lift) continue
+    options.onProgress?.({phase: `${corpus.label}: lift ${engine.name}`, done: 0, total: 1, unit: 'lifts'})
+    try {
+      const {library, catalog, result} = await liftForEngine(engine, corpus, join(scratch, `engine-${engine.name}`))
+      lifted.set(engine.name, {library, catalog})
+      engineLibraries.push(result)
+    } catch (error) {
+      lifted.set(engine.name, error as Error)
     }
   }
 
-  const catalog = catalogs.get(variant.codec as CodecName) as string
-  return (target) =>
-    drop({
-      catalog,
-      target,
-      verify: variant.verify,
-      strategy: variant.strategy as DropOptionsStrategy,
-      jobs: options.jobs,
-      zstdBackend: variant.zstdBackend ?? 'auto',
-      gzipBackend: gzipBackendFor(variant.codec as CodecName),
-    })
+  for (const engine of engines) plans.push(enginePlan(engine, catalogs, lifted, corpus))
+  const rows = await measureRows(plans, scratch, corpus, tree, options)
+  addRatios(rows, engines)
+  return {scenario: corpus.label, source: corpus.source, tree, libraries, ...(engineLibraries.length > 0 ? {engineLibraries} : {}), rows}
 }
 
-type DropOptionsStrategy = 'copy' | 'reflink' | 'hardlink'
-
-interface VariantPlan {
-  variant: VariantSpec
-  restore: RestoreTask
-}
-
-function emptyRow(variant: VariantSpec): VariantResult {
-  return {
+function variantPlan(variant: VariantSpec, catalogs: Map<CodecName, string>, floor: FloorPlan | undefined, options: Options, scratchFs: string): RowPlan {
+  const isFloor = variant.strategy === 'floor'
+  const mode: RunMode = variant.name === 'cp' ? 'process' : isFloor ? 'in-process' : options.mode
+  const row: VariantResult = {
     variant: variant.name,
+    kind: isFloor ? 'floor' : 'variant',
+    mode,
     codec: variant.codec,
     verify: variant.verify,
     strategy: variant.strategy,
     // Results say which zstd implementation ran, also when the variant left it to 'auto'.
     ...(variant.codec === 'zstd' ? {zstdBackend: resolveZstdBackend(variant.zstdBackend ?? 'auto')} : {}),
-    status: 'ok',
-    samples: [],
-    cpuSamples: [],
-    stats: null,
-    ratioToGzip: null,
-    ratioToFloor: null,
-    outliers: [],
+    ...emptyMeasurements(),
+  }
+  const slowdown = slowdownFor(variant, options)
+  if (variant.name === 'cp') return {row, restore: withSlowdown(processTask(() => ['cp', '-a', (floor as FloorPlan).source], 'cp'), slowdown)}
+  if (isFloor) {
+    return {
+      row,
+      restore: withSlowdown(
+        inProcess(async (target) => {
+          await floorCopy(floor as FloorPlan, target, options.jobs)
+          return {}
+        }),
+        slowdown,
+      ),
+    }
+  }
+
+  const catalog = catalogs.get(variant.codec as CodecName) as string
+  const check = {rccExcludes: options.rccExcludes === true, extraFiles: []}
+  if (mode === 'in-process') {
+    const restore = inProcess(async (target) => {
+      try {
+        const result = await drop({
+          catalog,
+          target,
+          verify: variant.verify,
+          strategy: variant.strategy as DropOptionsStrategy,
+          jobs: options.jobs,
+          zstdBackend: variant.zstdBackend ?? 'auto',
+          gzipBackend: gzipBackendFor(variant.codec as CodecName),
+        })
+        return {engineSeconds: result.seconds, counts: {...result.strategy.counts}}
+      } catch (error) {
+        throw isHoloError(error, 'ENOTSUP_STRATEGY') ? unsupported(variant, String(error.data?.targetFs ?? scratchFs)) : error
+      }
+    })
+    return {row, restore: withSlowdown(restore, slowdown), check}
+  }
+
+  // A fresh `holobench drop` per restore: the variant's settings as the flags a user would pass.
+  const argv = (target: string) => [
+    process.execPath, HOLOBENCH_BIN, 'drop', catalog, '--target', target, '--strategy', variant.strategy, '--jobs', String(options.jobs),
+    '--zstd-backend', variant.zstdBackend ?? 'auto', '--gzip-backend', gzipBackendFor(variant.codec as CodecName), variant.verify ? '--verify' : '--no-verify', '--json',
+  ]
+  const restore: RestoreTask = async (target) => {
+    const run = await runTimed(argv(target))
+    if (run.code !== 0) {
+      if (/ENOTSUP_STRATEGY/.test(run.stdout + run.stderr)) throw unsupported(variant, scratchFs)
+      throw new RowError(`holobench drop ${exitText(run)}: ${lastLine(run)}`, 'failed')
+    }
+
+    const result = lastJson(run.stdout) as {seconds?: number; strategy?: {counts?: Record<string, number>}} | undefined
+    return {seconds: run.seconds, cpuSeconds: run.cpuSeconds, engineSeconds: result?.seconds, counts: result?.strategy?.counts}
+  }
+
+  return {row, restore: withSlowdown(restore, slowdown), check}
+}
+
+function enginePlan(engine: EngineSpec, catalogs: Map<CodecName, string>, lifted: Map<string, {library: string; catalog: string} | Error>, corpus: Corpus): RowPlan {
+  const owner = engine.lift ? engine.name : engine.libraryOf
+  const own = owner === undefined ? undefined : lifted.get(owner)
+  const codec = engine.codec ?? (owner === undefined ? 'gzip' : null)
+  const row: VariantResult = {
+    variant: engine.name,
+    kind: 'engine',
+    mode: 'process',
+    codec,
+    verify: engine.verify ?? true,
+    strategy: 'engine',
+    ...(engine.gzipReference ? {gzipReference: engine.gzipReference} : {}),
+    ...emptyMeasurements(),
+  }
+  const check = {rccExcludes: engine.rccExcludes === true, extraFiles: engine.extraFiles ?? []}
+  const time = engine.engineTime === undefined ? undefined : new RegExp(engine.engineTime)
+  const place = own instanceof Error ? undefined : own ?? {catalog: catalogs.get(codec as CodecName) as string, library: ''}
+  if (place && !own) place.library = join(place.catalog, '..', '..')
+  const restore: RestoreTask = async (target) => {
+    if (own instanceof Error) throw new RowError(`engine ${engine.name}: ${own.message}`, 'failed')
+    const values = {catalog: place!.catalog, library: place!.library, target, codec: codec ?? '', identity: corpus.identity}
+    const run = await startEngine(engine, 'restore', engineArgv(engine.restore, values))
+    if (run.code !== 0) throw new RowError(`engine ${engine.name}: restore ${exitText(run)}: ${lastLine(run)}`, 'failed')
+    const reported = time?.exec(`${run.stdout}\n${run.stderr}`)?.[1]
+    return {seconds: run.seconds, cpuSeconds: run.cpuSeconds, ...(reported !== undefined && Number.isFinite(Number(reported)) ? {engineSeconds: Number(reported)} : {})}
+  }
+
+  return {row, restore, check}
+}
+
+/** Run an engine's command; a command that cannot start is a failure naming the engine. */
+async function startEngine(engine: EngineSpec, what: 'lift' | 'restore', argv: string[]): Promise<TimedProcess> {
+  try {
+    return await runTimed(argv)
+  } catch (error) {
+    throw new RowError(`engine ${engine.name}: ${what} command ${JSON.stringify(argv[0])} cannot run: ${(error as Error).message}`, 'failed')
   }
 }
 
 /**
- * Time the variants with tinybench, interleaved: in each round every variant runs a few
- * restores, in an order rotated from round to round, so a burst of load on a shared machine
- * falls on all of them alike rather than on whichever ran then. Each restore goes into a fresh
- * empty target made and removed outside the timed region. A first untimed restore per variant
- * (the warm-up) also tells whether it can run here at all: reflink on a filesystem without
- * clones is reported unsupported, never timed as a copy.
+ * An engine that lifts its own library does so once per scenario, before any timing, into a
+ * fresh directory ({library}); the last line it prints is its {catalog}. Its size is recorded.
  */
-async function measureVariants(plans: VariantPlan[], scratch: string, corpus: Corpus, tree: TreeFacts, options: RunOptions): Promise<VariantResult[]> {
-  const rows = plans.map((plan) => emptyRow(plan.variant))
-  let counter = 0
-  // Same basename as the corpus, so relocations are patched exactly as in a real restore.
-  const freshTarget = () => join(scratch, `t${counter++}`, basename(corpus.root))
-  const timed = (plan: VariantPlan, row: VariantResult) => {
-    const slowdown = slowdownFor(plan.variant, options)
-    return async (target: string) => {
-      const cpu = process.cpuUsage()
-      const started = performance.now()
-      const result = await plan.restore(target)
-      // The test-only slowdown adds work in proportion to the work the restore did: its CPU time.
-      if (slowdown > 0) spin((cpuMs(process.cpuUsage(cpu)) * slowdown))
-      const elapsed = performance.now() - started
-      const used = process.cpuUsage(cpu)
-      return {ms: elapsed, cpuSeconds: cpuMs(used) / 1000, result, row}
-    }
+async function liftForEngine(engine: EngineSpec, corpus: Corpus, library: string): Promise<{library: string; catalog: string; result: EngineLibraryResult}> {
+  await fsp.mkdir(library, {recursive: true})
+  const values = {tree: corpus.root, library, codec: engine.codec ?? '', identity: corpus.identity}
+  const run = await startEngine(engine, 'lift', engineArgv(engine.lift as string, values))
+  if (run.code !== 0) throw new RowError(`lift ${exitText(run)}: ${lastLine(run)}`, 'failed')
+  const catalog = run.stdout.trim().split('\n').pop()?.trim() ?? ''
+  const size = await directorySize(library)
+  return {library, catalog, result: {engine: engine.name, files: size.files, storedBytes: size.bytes, liftSeconds: run.seconds}}
+}
+
+async function directorySize(root: string): Promise<{files: number; bytes: number}> {
+  const size = {files: 0, bytes: 0}
+  for (const entry of await fsp.readdir(root, {recursive: true, withFileTypes: true})) {
+    if (!entry.isFile()) continue
+    size.files++
+    size.bytes += (await fsp.lstat(join(entry.parentPath, entry.name))).size
   }
 
-  for (const [i, plan] of plans.entries()) {
-    const run = timed(plan, rows[i])
+  return size
+}
+
+/** A restore in this process, timed with its CPU time (all threads of this process). */
+function inProcess(work: (target: string) => Promise<Omit<Timing, 'seconds' | 'cpuSeconds'>>): RestoreTask {
+  return async (target) => {
+    const cpu = process.cpuUsage()
+    const started = performance.now()
+    const extra = await work(target)
+    const seconds = (performance.now() - started) / 1000
+    return {seconds, cpuSeconds: cpuMs(process.cpuUsage(cpu)) / 1000, ...extra}
+  }
+}
+
+/** A command run as a process; `argv(target)` without the target, which comes last. */
+function processTask(argv: () => string[], what: string): RestoreTask {
+  return async (target) => {
+    const run = await runTimed([...argv(), target])
+    if (run.code !== 0) throw new RowError(`${what} ${exitText(run)}: ${lastLine(run)}`, 'failed')
+    return {seconds: run.seconds, cpuSeconds: run.cpuSeconds}
+  }
+}
+
+/** The test-only slowdown: busy work in proportion to the restore's CPU time, added to its wall and CPU time. */
+function withSlowdown(task: RestoreTask, factor: number): RestoreTask {
+  if (factor <= 0) return task
+  return async (target) => {
+    const timing = await task(target)
+    const cpu = process.cpuUsage()
+    const started = performance.now()
+    spin((timing.cpuSeconds ?? timing.seconds) * 1000 * factor)
+    return {...timing, seconds: timing.seconds + (performance.now() - started) / 1000, cpuSeconds: timing.cpuSeconds === null ? null : timing.cpuSeconds + cpuMs(process.cpuUsage(cpu)) / 1000}
+  }
+}
+
+function unsupported(variant: VariantSpec, fs: string): RowError {
+  // Short and free of scratch paths: reports show it in a table cell.
+  return new RowError(`${variant.strategy} is not possible on ${fs}: it cannot clone files`, 'unsupported')
+}
+
+function exitText(run: TimedProcess): string {
+  return run.signal ? `was killed by ${run.signal}` : `exited ${run.code}`
+}
+
+/** The last non-empty line a failed process printed (stderr first): usually its error. */
+function lastLine(run: TimedProcess): string {
+  for (const text of [run.stderr, run.stdout]) {
+    const line = text.trim().split('\n').pop()?.trim()
+    if (line) return line.length > 300 ? `${line.slice(0, 300)}…` : line
+  }
+
+  return 'no output'
+}
+
+/** The last JSON object on stdout (oclif --json prints one, possibly over several lines). */
+function lastJson(stdout: string): unknown {
+  const start = stdout.lastIndexOf('\n{')
+  try {
+    return JSON.parse(stdout.slice(start + 1))
+  } catch {
+    return undefined
+  }
+}
+
+type DropOptionsStrategy = 'copy' | 'reflink' | 'hardlink'
+
+function emptyMeasurements(): Pick<VariantResult, 'status' | 'samples' | 'cpuSamples' | 'engineSamples' | 'stats' | 'ratioToGzip' | 'ratioToFloor' | 'outliers'> {
+  return {status: 'ok', samples: [], cpuSamples: [], engineSamples: [], stats: null, ratioToGzip: null, ratioToFloor: null, outliers: []}
+}
+
+/**
+ * Time the rows with tinybench, interleaved: in each round every row runs a few restores, in an
+ * order rotated from round to round, so a burst of load on a shared machine falls on all of them
+ * alike rather than on whichever ran then. Each restore goes into a fresh empty target made and
+ * removed outside the timed region, named like the corpus's identity but different (same
+ * length), so relocations are really rewritten. A first untimed restore per row (the warm-up)
+ * tells whether it can run here at all (reflink on a filesystem without clones is reported
+ * unsupported, never timed as a copy), and its tree is compared with the expected one: a row
+ * that restores a wrong tree is reported wrong and not timed.
+ */
+async function measureRows(plans: RowPlan[], scratch: string, corpus: Corpus, tree: TreeFacts, options: Options): Promise<VariantResult[]> {
+  const rows = plans.map((plan) => plan.row)
+  const targetName = restoreName(corpus.identity)
+  let counter = 0
+  const freshTarget = () => join(scratch, `t${counter++}`, targetName)
+  const record = (row: VariantResult, timing: Timing) => {
+    row.samples.push(timing.seconds)
+    if (timing.cpuSeconds !== null) row.cpuSamples?.push(timing.cpuSeconds)
+    if (timing.engineSeconds !== undefined) row.engineSamples?.push(timing.engineSeconds)
+  }
+
+  for (const plan of plans) {
+    const {row} = plan
     try {
       for (let k = 0; k < Math.max(1, options.warmupRuns); k++) {
         const target = freshTarget()
         await fsp.mkdir(join(target, '..'), {recursive: true})
         try {
-          const {result} = await run(target)
-          if (result && k === 0) rows[i].strategyCounts = {...result.strategy.counts}
+          options.onProgress?.({phase: `${corpus.label}: warm-up ${row.variant}`, done: k, total: options.warmupRuns, unit: 'runs'})
+          const timing = await plan.restore(target)
+          if (k === 0 && timing.counts) row.strategyCounts = {...timing.counts}
+          if (k === 0 && plan.check) {
+            row.check = await checkRestoredTree({source: corpus.root, target, identity: corpus.identity, targetName, ...plan.check})
+            if (!row.check.ok) {
+              row.status = 'wrong'
+              row.reason = `${row.kind === 'engine' ? `engine ${row.variant} ` : ''}${describeCheck(row.check)}`
+              break
+            }
+          }
         } finally {
           await fsp.rm(join(target, '..'), {recursive: true, force: true})
         }
       }
     } catch (error) {
-      const unsupported = isHoloError(error, 'ENOTSUP_STRATEGY')
-      rows[i].status = unsupported ? 'unsupported' : 'failed'
-      // Short and free of scratch paths: reports show it in a table cell.
-      rows[i].reason = unsupported ? `${plan.variant.strategy} is not possible on ${String(error.data?.targetFs ?? 'this filesystem')}: it cannot clone files` : (error as Error).message
+      row.status = error instanceof RowError ? error.status : 'failed'
+      row.reason = (error as Error).message
     }
   }
 
-  const live = plans.flatMap((plan, i) => (rows[i].status === 'ok' ? [i] : []))
+  const live = plans.flatMap((plan, i) => (plan.row.status === 'ok' ? [i] : []))
   const rounds = Math.max(1, Math.min(options.rounds ?? 5, options.minRuns))
   const perRound = Math.ceil(options.minRuns / rounds)
   for (let round = 0; round < rounds && live.length > 0; round++) {
     const bench = new Bench({iterations: perRound, time: (options.minTimeSeconds * 1000) / rounds, warmup: false, throws: true})
     const order = live.map((_, k) => live[(k + round) % live.length])
     for (const i of order) {
-      const run = timed(plans[i], rows[i])
+      const {row, restore} = plans[i]
       let target = ''
       bench.add(
-        plans[i].variant.name,
+        row.variant,
         async () => {
-          const {ms, cpuSeconds, row} = await run(target)
-          row.samples.push(ms / 1000)
-          if (plans[i].variant.name !== 'cp') row.cpuSamples?.push(cpuSeconds)
-          options.onProgress?.({phase: `${corpus.label}: round ${round + 1}/${rounds} ${row.variant}`, done: row.samples.length, total: perRound * rounds, unit: 'runs'})
-          // Our own clock, so tinybench's statistics and ours describe the same numbers.
-          return {overriddenDuration: ms}
+          // A row that failed earlier in this round is not run again.
+          if (row.status !== 'ok') return {overriddenDuration: 0}
+          try {
+            const timing = await restore(target)
+            record(row, timing)
+            options.onProgress?.({phase: `${corpus.label}: round ${round + 1}/${rounds} ${row.variant}`, done: row.samples.length, total: perRound * rounds, unit: 'runs'})
+            // Our own clock, so tinybench's statistics and ours describe the same numbers.
+            return {overriddenDuration: timing.seconds * 1000}
+          } catch (error) {
+            row.status = 'failed'
+            row.reason = (error as Error).message
+            return {overriddenDuration: 0}
+          }
         },
         {
           beforeEach: async () => {
@@ -279,11 +507,19 @@ async function measureVariants(plans: VariantPlan[], scratch: string, corpus: Co
 
       break
     }
+
+    for (let k = live.length - 1; k >= 0; k--) if (rows[live[k]].status !== 'ok') live.splice(k, 1)
   }
 
   for (const row of rows) {
-    if (row.status !== 'ok') continue
-    if (row.cpuSamples?.length === 0) delete row.cpuSamples
+    // A series is kept only when every restore reported it.
+    if (row.cpuSamples?.length !== row.samples.length || row.samples.length === 0) delete row.cpuSamples
+    if (row.engineSamples?.length !== row.samples.length || row.samples.length === 0) delete row.engineSamples
+    if (row.status !== 'ok') {
+      row.samples = []
+      continue
+    }
+
     row.stats = summarize(row.samples, {files: tree.files, bytes: tree.bytes})
     row.outliers = madOutliers(row.samples)
   }
@@ -291,12 +527,29 @@ async function measureVariants(plans: VariantPlan[], scratch: string, corpus: Co
   return rows
 }
 
-/** Ratios of medians with bootstrap intervals, against gzip and against the floor of the same run. */
-function addRatios(rows: VariantResult[]): void {
-  const gzip = rows.find((row) => row.variant === 'gzip' && row.status === 'ok')
-  const floor = rows.find((row) => row.variant === 'floor' && row.status === 'ok')
+/**
+ * The name restores are written under: as long as the identity (relocations are patched in
+ * place) but different, so a restore that leaves a relocation unrewritten is caught. The first
+ * ASCII letter or digit is changed.
+ */
+export function restoreName(identity: string): string {
+  const at = identity.search(/[A-Za-z0-9]/)
+  if (at < 0) throw new HoloError('EUSAGE', `the identity ${JSON.stringify(identity)} needs an ASCII letter or digit`)
+  const char = identity[at]
+  const swap = /[0-9]/.test(char) ? (char === '1' ? '2' : '1') : char === 'r' ? 's' : 'r'
+  return identity.slice(0, at) + swap + identity.slice(at + 1)
+}
+
+/**
+ * Ratios of medians with bootstrap intervals, against gzip and against the floor of the same run.
+ * An engine's gzipReference (e.g. RCC's zstd fork against RCC's gzip build) replaces the gzip row.
+ */
+function addRatios(rows: VariantResult[], engines: readonly EngineSpec[]): void {
+  const ok = (name: string | undefined) => rows.find((row) => row.variant === name && row.status === 'ok')
+  const floor = ok('floor')
   for (const row of rows) {
     if (row.status !== 'ok') continue
+    const gzip = ok(engines.find((engine) => engine.name === row.variant)?.gzipReference ?? 'gzip')
     if (gzip) row.ratioToGzip = ratioOfMedians(row.samples, gzip.samples)
     if (floor) row.ratioToFloor = ratioOfMedians(row.samples, floor.samples)
   }

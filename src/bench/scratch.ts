@@ -2,6 +2,8 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
+import {killTimedProcessesSync} from './spawn-timed.js'
+
 // Every scratch directory this process made and has not removed yet.
 const live = new Set<string>()
 
@@ -19,5 +21,7 @@ export function removeScratch(dir: string): void {
 
 /** Synchronous, for signal handlers: an interrupted run leaves no scratch behind. */
 export function removeAllScratchSync(): void {
+  // First stop restores running as processes, so none writes into a directory being removed.
+  killTimedProcessesSync()
   for (const dir of live) removeScratch(dir)
 }

@@ -30,6 +30,8 @@ Strategies for uncompressed files without relocations: copy; reflink (copy-on-wr
     strategy: Flags.option({char: 's', description: 'how uncompressed, unrelocated files are placed', options: STRATEGIES, default: 'auto'})(),
     jobs: Flags.integer({char: 'j', description: 'files restored at once', min: 1}),
     'zstd-backend': Flags.option({description: 'zstd implementation', options: ['auto', 'napi', 'zlib'] as const, default: 'auto'})(),
+    // For `run --mode process`: the gzip-pure variant's decoder in a fresh process.
+    'gzip-backend': Flags.option({description: 'gzip implementation', options: ['zlib', 'pako'] as const, default: 'zlib', hidden: true})(),
   }
 
   async run(): Promise<DropResult> {
@@ -42,6 +44,7 @@ Strategies for uncompressed files without relocations: copy; reflink (copy-on-wr
       strategy: flags.strategy as Strategy,
       jobs: flags.jobs,
       zstdBackend: flags['zstd-backend'] as ZstdBackend | 'auto',
+      gzipBackend: flags['gzip-backend'],
       onProgress: this.progress('drop'),
     })
     this.stopProgress()

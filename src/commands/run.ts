@@ -1,6 +1,8 @@
 import {Flags} from '@oclif/core'
 
+import {collectEngines, loadEngineFile, parseEngineFlag, parseEngineLiftFlag, validateEngines} from '../bench/engines.js'
 import {runBenchmark} from '../bench/runner.js'
+import {RUN_MODES} from '../bench/results.js'
 import type {ResultsFile} from '../bench/results.js'
 import {removeAllScratchSync} from '../bench/scratch.js'
 import {renderSummary} from '../bench/summary.js'
@@ -16,7 +18,9 @@ import {renderAnswer} from '../report/text.js'
 
 export default class Run extends HoloCommand {
   static override summary = 'Benchmark restores: gzip vs zstd vs skip-verify vs reflink, against the floor.'
-  static override description = `For each scenario (or --tree), lifts one library per codec (lift time, bytes stored and ratio are measured), then times restores of each variant into fresh empty targets with tinybench. Variants are named <codec>[@napi|@zlib][-copy|-reflink|-hardlink][-noverify], or floor: a plain recursive copy of the uncompressed tree on the scratch filesystem, the fastest restore possible here. Reflink rows need a scratch on a filesystem that clones (XFS with reflink, Btrfs; see scripts/cow-scratch.sh): elsewhere they are reported unsupported, never timed as copies.
+  static override description = `For each scenario (or --tree), lifts one library per codec (lift time, bytes stored and ratio are measured), then times restores of each variant into fresh empty targets with tinybench. By default (--mode process) every timed restore is a fresh \`holobench drop\` process, timed from spawn to exit, as users and RCC run restores; --mode in-process times the engine warmed up inside this process (engine profiling).
+
+External engines (--engine NAME=COMMAND, repeatable, or --engine-file) are timed beside the variants, as processes: placeholders {catalog} {library} {target} {codec} {identity} are filled in, hyperfine-style; an engine that lifts its own library gets --engine-lift NAME=COMMAND ({tree} {library} {codec} {identity}), run once per scenario outside the timed region. The first restore of every variant and engine is compared with the expected tree (content, relocations rewritten, symlinks, modes): a wrong tree is reported and not timed. Variants are named <codec>[@napi|@zlib][-copy|-reflink|-hardlink][-noverify], or floor: a plain recursive copy of the uncompressed tree on the scratch filesystem, the fastest restore possible here. Reflink rows need a scratch on a filesystem that clones (XFS with reflink, Btrfs; see scripts/cow-scratch.sh): elsewhere they are reported unsupported, never timed as copies.
 
 The summary table goes to stdout, progress to stderr; --out writes results.json (every sample plus the environment) and --report writes CSV, HTML and Markdown reports.`
 
@@ -25,6 +29,8 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
     '<%= config.bin %> <%= command.id %> --scenario small,large --out results.json --report reports/today',
     '<%= config.bin %> <%= command.id %> --tree "$(python3 -c "import sysconfig;print(sysconfig.get_paths()[\'stdlib\'])")" --variants gzip,zstd,zstd-noverify,none-copy,floor',
     'sudo scripts/cow-scratch.sh up /mnt/cow && <%= config.bin %> <%= command.id %> --scratch /mnt/cow --variants gzip,none-copy,none-reflink,floor',
+    '<%= config.bin %> <%= command.id %> --scenario small --mode in-process',
+    `<%= config.bin %> <%= command.id %> --scenario small --variants gzip --engine 'python-reader=python3 test/fixtures/read-hololib.py {catalog} {target}'`,
   ]
 
   static override flags = {
@@ -40,6 +46,10 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
     jobs: Flags.integer({char: 'j', description: 'files restored at once', min: 1}),
     seed: Flags.integer({description: 'scenario generator seed', default: 1}),
     'rcc-excludes': Flags.boolean({description: 'lift as RCC does, without __pycache__, *.pyc, .git, … (default: every file of the corpus)'}),
+    mode: Flags.option({description: 'process: a fresh process per timed restore, spawn to exit; in-process: the engine warmed up in this process (profiling)', options: RUN_MODES, default: 'process'})(),
+    engine: Flags.string({description: "an external restore to time beside the variants: 'NAME=COMMAND {catalog} {library} {target}' (repeatable)", multiple: true}),
+    'engine-lift': Flags.string({description: "lift command of an engine with its own library: 'NAME=COMMAND {tree} {library}' (its last output line becomes {catalog})", multiple: true}),
+    'engine-file': Flags.file({description: 'JSON engine definitions: {"engines": [{"name", "restore", "lift", "codec", "engineTime", "extraFiles", …}]}', exists: true}),
     'inject-slowdown': Flags.string({description: 'test only: add work to matching restores, e.g. zstd:0.2', hidden: true}),
   }
 
@@ -47,11 +57,14 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
     const {flags} = await this.parse(Run)
     const scenarios = flags.scenario ?? (flags.tree ? [] : ['medium'])
     const out = flags.out
+    const engines = collectEngines(flags['engine-file'] ? loadEngineFile(flags['engine-file']) : [], (flags.engine ?? []).map((value) => parseEngineFlag(value)), (flags['engine-lift'] ?? []).map((value) => parseEngineLiftFlag(value)))
     // A first run without flags should answer: tmpfs where there is one, variants that can run there.
     const scratch = await chooseScratch(flags.scratch)
     if (scratch.warning) this.warn(scratch.warning)
     const chosen = flags.variants ? {variants: flags.variants} : runnableVariants(defaultVariants(availableZstdBackends()), await canClone(scratch.dir), scratch.fs)
     if (chosen.note) this.logToStderr(chosen.note)
+    // A missing binary or a bad template is an input error before anything is written.
+    validateEngines(engines, chosen.variants)
     // A bad output path fails now, not after minutes of measuring.
     if (out) await writeFileAtomic(out, '{}\n', {fsync: false})
     const onSignal = () => {
@@ -66,6 +79,8 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
         scenarios,
         trees: flags.tree,
         variants: chosen.variants,
+        mode: flags.mode,
+        engines,
         scratch: scratch.dir,
         warmupRuns: flags.warmup,
         minRuns: flags.runs,

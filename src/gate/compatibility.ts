@@ -3,20 +3,27 @@
  * the same results schema, the same scenarios, generated from the same definitions and seeds.
  * Anything else is an input error (ESCHEMA), never a pass or a regression.
  */
-import {RESULTS_SCHEMA, RESULTS_SCHEMA_VERSION, type ResultsFile, type ScenarioResult} from '../bench/results.js'
+import {RESULTS_SCHEMA, RESULTS_SCHEMA_VERSION, upgradeResults, type ResultsFile, type ScenarioResult} from '../bench/results.js'
 import {HoloError} from '../engine/errors.js'
 
 const REFRESH = 'regenerate the baseline with `holobench gate --update-baseline`'
 
 export function assertComparable(baseline: ResultsFile, current: ResultsFile): void {
   for (const [role, file] of [['baseline', baseline], ['current', current]] as const) {
-    const {schema, schemaVersion} = file as {schema: unknown; schemaVersion: unknown}
+    // Version 1 files (all in-process) are read as version 2.
+    const {schema, schemaVersion} = upgradeResults(file) as {schema: unknown; schemaVersion: unknown}
     if (schema !== RESULTS_SCHEMA || schemaVersion !== RESULTS_SCHEMA_VERSION) {
       throw mismatch(
         `the ${role} results are ${JSON.stringify(schema)} v${JSON.stringify(schemaVersion)}; ` +
           `this holobench reads ${RESULTS_SCHEMA} v${RESULTS_SCHEMA_VERSION}: ${REFRESH}`,
       )
     }
+  }
+
+  // A fresh process per restore and a warmed-up engine are different workloads.
+  const modeOf = (file: ResultsFile) => (upgradeResults(file) as ResultsFile).settings?.mode ?? 'in-process'
+  if (modeOf(baseline) !== modeOf(current)) {
+    throw mismatch(`the baseline was timed in ${modeOf(baseline)} mode, the current run in ${modeOf(current)} mode: gate runs of the same mode or ${REFRESH}`)
   }
 
   const names = (file: ResultsFile) => file.scenarios.map((scenario) => scenario.scenario)

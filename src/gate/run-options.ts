@@ -33,6 +33,9 @@ export function runOptionsFromBaseline(baseline: ResultsFile, overrides: RunOver
     // Not a settings field: the exact flags the baseline ran with say whether RCC's excludes applied.
     ...(settings.rccExcludes || settings.argv.includes('--rcc-excludes') ? {rccExcludes: true} : {}),
     ...(settings.rounds === undefined ? {} : {rounds: settings.rounds}),
+    // The baseline's timing mode and engines (version 1 files: in-process, none).
+    mode: settings.mode ?? 'in-process',
+    ...(settings.engines?.length ? {engines: settings.engines} : {}),
     argv: overrides.argv,
     ...(overrides.onProgress ? {onProgress: overrides.onProgress} : {}),
     ...(overrides.injectSlowdown ? {injectSlowdown: overrides.injectSlowdown} : {}),

@@ -4,6 +4,7 @@
  * by a test). Add a column here and every format gets it; never keep a second list.
  */
 import type {Environment, LibraryResult, ResultsFile, RunSettings, ScenarioResult, VariantResult} from '../bench/results.js'
+import {median} from '../bench/quantile.js'
 import {formatBytes, formatCount, formatInterval, formatPercent, formatSeconds, formatTimes, speedupOf} from './format.js'
 
 export type ColumnView = 'csv' | 'html' | 'md'
@@ -127,6 +128,8 @@ export const COLUMNS: readonly Column[] = [
   {id: 'run', header: 'Run', description: 'label of the results file (its name), to tell runs apart in one sheet', unit: '', views: CSV, get: (c) => c.label},
   {id: 'scenario', header: 'Scenario', description: 'scenario name, or `tree:<name>` for a real directory', unit: '', views: CSV, get: (c) => c.scenario.scenario},
   {id: 'variant', header: 'Variant', description: 'what was restored: gzip, zstd, zstd-noverify, none-reflink, floor (plain recursive copy), …', unit: '', views: ALL, get: (c) => c.row.variant},
+  {id: 'kind', header: 'Kind', description: "variant (holobench's restore), floor (floor, cp) or engine (an external restore, --engine)", unit: '', views: CSV, get: (c) => c.row.kind},
+  {id: 'mode', header: 'Timed as', description: 'process (a fresh process per restore, spawn to exit) or in-process (warmed-up engine in one process: profiling)', unit: '', views: CSV, get: (c) => c.row.mode},
   {id: 'codec', header: 'Codec', description: 'library codec; empty for the floor row', unit: '', views: CSV, get: (c) => c.row.codec},
   {id: 'verify', header: 'Verify', description: 'whether restored content was hashed and checked (true/false)', unit: '', views: CSV, get: (c) => c.row.verify},
   {id: 'strategy', header: 'Strategy', description: 'how files were written: copy, reflink, hardlink or floor', unit: '', views: CSV, get: (c) => c.row.strategy},
@@ -134,7 +137,7 @@ export const COLUMNS: readonly Column[] = [
   {
     id: 'status',
     header: 'Status',
-    description: 'ok, unsupported or failed',
+    description: 'ok, unsupported, failed, or wrong (restored a wrong tree: not timed)',
     unit: '',
     views: ALL,
     get: (c) => c.row.status,
@@ -142,6 +145,7 @@ export const COLUMNS: readonly Column[] = [
   },
   {id: 'reason', header: 'Reason', description: 'why the variant is unsupported or failed', unit: '', views: CSV, get: (c) => c.row.reason ?? null},
   stat('runs', 'Runs', 'measured restores', 'count', CSV_HTML, 'runs'),
+  {id: 'engine_median_s', header: 'Engine time', description: "median of the restore's own time as the engine reported it (process start and exit excluded); empty when not reported", unit: 's', views: CSV, get: (c) => (c.row.engineSamples?.length ? median(c.row.engineSamples) : null)},
   stat('median_s', 'Median', 'median restore time', 's', ALL, 'median'),
   stat('mean_s', 'Mean', 'mean restore time', 's', CSV_HTML, 'mean'),
   stat('p75_s', 'p75', '75th percentile restore time', 's', ALL, 'p75'),

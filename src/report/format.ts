@@ -96,5 +96,6 @@ export function formatInterval(interval: {value: number; low: number; high: numb
 export function runSummary(file: ResultsFile): string {
   const e = file.environment
   const date = e.date.replace('T', ' ').replace(/(:\d\d)(\.\d+)?Z$/, '$1 UTC')
-  return [date, `${e.cpuModel} × ${e.cpuCount}`, `${formatBytes(e.memoryBytes)} RAM`, `${e.platform} ${e.kernel}`, `scratch on ${e.scratchFs}`, `Node ${e.node}`].join(' · ')
+  const mode = file.settings.mode === 'process' ? 'each restore a fresh process (spawn to exit)' : 'restores in-process, warmed up (engine profiling)'
+  return [date, mode, `${e.cpuModel} × ${e.cpuCount}`, `${formatBytes(e.memoryBytes)} RAM`, `${e.platform} ${e.kernel}`, `scratch on ${e.scratchFs}`, `Node ${e.node}`].join(' · ')
 }

@@ -22,7 +22,7 @@ export function glanceCard(scenario: ScenarioResult): string {
   const zstd = scenario.libraries.find((library) => library.codec === 'zstd')
   if (gzip && zstd) items.push(['zstd vs gzip size', `${formatPercent((zstd.storedBytes / gzip.storedBytes - 1) * 100, true)} stored bytes`])
   const missing = scenario.rows.filter((row) => row.status !== 'ok')
-  for (const row of missing) items.push([row.status === 'failed' ? 'Failed' : 'Not measured', `${row.variant}${row.reason ? `: ${row.reason}` : ''}`])
+  for (const row of missing) items.push([row.status === 'failed' ? 'Failed' : row.status === 'wrong' ? 'Wrong tree' : 'Not measured', `${row.variant}${row.reason ? `: ${row.reason}` : ''}`])
   const noisy = measured.filter((row) => row.stats!.rme > NOISY_RME_PERCENT).map((row) => `${row.variant} ±${formatPercent(row.stats!.rme)}`)
   if (noisy.length > 0) items.push(['Noisy timings', `${noisy.join(', ')}: treat small differences with care, or measure more runs`])
   const list = items.map(([term, text]) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(text)}</dd>`).join('')

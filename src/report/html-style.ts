@@ -110,8 +110,8 @@ tbody tr:last-child td { border-bottom: 0; }
 th.num, td.num { text-align: right; }
 td.wrap { white-space: normal; min-width: 9em; }
 td.reason { font-style: italic; white-space: normal; }
-tr.status-unsupported td, tr.status-failed td { color: var(--na); }
-tr.status-failed td.status { color: var(--not); }
+tr.status-unsupported td, tr.status-failed td, tr.status-wrong td { color: var(--na); }
+tr.status-failed td.status, tr.status-wrong td.status { color: var(--not); }
 tr.floor td { background: #fbfbfc; font-style: italic; }
 
 /* Comparison */

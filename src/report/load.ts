@@ -4,7 +4,7 @@
  * reported with the file name and a JSON path; rendering code can then trust the types.
  */
 import {readFile} from 'node:fs/promises'
-import {RESULTS_SCHEMA, RESULTS_SCHEMA_VERSION, type ResultsFile} from '../bench/results.js'
+import {RESULTS_SCHEMA, RESULTS_SCHEMA_VERSION, RUN_MODES, upgradeResults, VARIANT_STATUSES, type ResultsFile} from '../bench/results.js'
 import {HoloError} from '../engine/errors.js'
 
 export async function loadResults(path: string): Promise<ResultsFile> {
@@ -27,7 +27,9 @@ export function parseResults(text: string, name: string): ResultsFile {
   return validateResults(value, name)
 }
 
-export function validateResults(value: unknown, name: string): ResultsFile {
+export function validateResults(original: unknown, name: string): ResultsFile {
+  // Version 1 files (in-process only) are read as version 2.
+  const value = upgradeResults(original)
   const file = object(value, '', name)
   if (file.schema !== RESULTS_SCHEMA) {
     throw schemaError(name, `is not a holobench results file (schema ${JSON.stringify(file.schema)}, expected ${JSON.stringify(RESULTS_SCHEMA)})`)
@@ -42,6 +44,7 @@ export function validateResults(value: unknown, name: string): ResultsFile {
     cpuCount: 'number', memoryBytes: 'number', scratchDir: 'string', scratchFs: 'string', libraryFs: 'string', zstdBackends: 'string[]',
   })
   check.fields(file, 'settings', {argv: 'string[]', scenarios: 'string[]', variants: 'string[]', warmupRuns: 'number', minRuns: 'number', minTimeSeconds: 'number', jobs: 'number'})
+  check.oneOf((file.settings as Record<string, unknown>).mode, RUN_MODES, 'settings.mode')
   check.array(file.scenarios, 'scenarios').forEach((scenarioValue, s) => {
     const at = `scenarios[${s}]`
     const scenario = check.object(scenarioValue, at)
@@ -62,7 +65,9 @@ export function validateResults(value: unknown, name: string): ResultsFile {
       check.shape(row, rowAt, {
         variant: 'string', codec: 'string?', verify: 'boolean', strategy: 'string', zstdBackend: 'string|undefined', reason: 'string|undefined', samples: 'number[]', outliers: 'number[]',
       })
-      if (row.status !== 'ok' && row.status !== 'unsupported' && row.status !== 'failed') throw schemaError(name, `${rowAt}.status must be ok, unsupported or failed`)
+      check.oneOf(row.status, VARIANT_STATUSES, `${rowAt}.status`)
+      check.oneOf(row.kind, ['variant', 'floor', 'engine'], `${rowAt}.kind`)
+      check.oneOf(row.mode, RUN_MODES, `${rowAt}.mode`)
       if (row.stats !== null || row.status === 'ok') {
         check.shape(check.object(row.stats, `${rowAt}.stats`), `${rowAt}.stats`, {
           runs: 'number', mean: 'number', median: 'number', p75: 'number', p99: 'number', min: 'number', max: 'number', sd: 'number', mad: 'number', rme: 'number', filesPerSecond: 'number', mbPerSecond: 'number',
@@ -97,6 +102,10 @@ class Checker {
   fields(parent: Record<string, unknown>, key: string, shape: Record<string, Kind>, at = ''): void {
     const path = at ? `${at}.${key}` : key
     this.shape(this.object(parent[key], path), path, shape)
+  }
+
+  oneOf(value: unknown, allowed: readonly string[], at: string): void {
+    if (!allowed.includes(value as string)) throw schemaError(this.name, `${at} must be one of ${allowed.join(', ')}`)
   }
 
   shape(value: Record<string, unknown>, at: string, shape: Record<string, Kind>): void {

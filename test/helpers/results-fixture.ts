@@ -93,7 +93,8 @@ function scenarioResult(spec: ScenarioSpec): ScenarioResult {
   const gzip = samplesOf('gzip')
   const floor = samplesOf('floor')
   const rows = spec.variants.map((v, index): VariantResult => {
-    const base = {variant: v.variant, codec: v.codec, verify: v.verify, strategy: v.strategy, outliers: [] as number[]}
+    const kind = v.strategy === 'floor' ? ('floor' as const) : ('variant' as const)
+    const base = {variant: v.variant, kind, mode: 'in-process' as const, codec: v.codec, verify: v.verify, strategy: v.strategy, outliers: [] as number[]}
     if (!v.samples) return {...base, status: 'unsupported', reason: v.reason, samples: [], stats: null, ratioToGzip: null, ratioToFloor: null}
     return {
       ...base,
@@ -143,6 +144,7 @@ function resultsFile(scenarios: ScenarioSpec[], environment: Partial<ResultsFile
       minRuns: runs,
       minTimeSeconds: 0,
       jobs: 1,
+      mode: 'in-process',
     },
     scenarios: scenarios.map(scenarioResult),
   }
