@@ -57,7 +57,10 @@ describe('detectFormat', () => {
     expect(detectFormat(Uint8Array.of(0x1f))).toBe('raw')
     expect(detectFormat(Uint8Array.of(0x28, 0xb5, 0x2f))).toBe('raw')
     expect(detectFormat(Uint8Array.of(0x28, 0xb5, 0x2f, 0xfe))).toBe('raw')
-    expect(detectFormat(Uint8Array.of(0x50, 0x2a, 0x4d, 0x18))).toBe('raw') // skippable frame first: not RCC's zstd
+    expect(detectFormat(Uint8Array.of(0x50, 0x2a, 0x4d, 0x18))).toBe('zstd') // a skippable frame first, as pzstd writes
+    expect(detectFormat(Uint8Array.of(0x5f, 0x2a, 0x4d, 0x18))).toBe('zstd')
+    expect(detectFormat(Uint8Array.of(0x60, 0x2a, 0x4d, 0x18))).toBe('raw')
+    expect(detectFormat(Uint8Array.of(0x50, 0x2a, 0x4d))).toBe('raw')
     expect(detectFormat(Buffer.from('#!/bin/sh\n'))).toBe('raw')
     expect(detectFormat(fixture('hello.txt.gz'))).toBe('gzip')
     expect(detectFormat(fixture('lines.pipe.zst'))).toBe('zstd')

@@ -145,17 +145,50 @@ export async function loadCatalog(path: string): Promise<Catalog> {
   return (await readCatalogFile(path)).catalog
 }
 
+/**
+ * The most bytes a catalog may hold, stored or decoded: 128 MiB unless HOLOBENCH_MAX_CATALOG_BYTES
+ * (a positive integer, in bytes) says otherwise. RCC writes a few hundred bytes of JSON per file,
+ * so real catalogs of 50,000 files are a few tens of MB and this leaves room for ~500,000; a
+ * decompression bomb posing as a catalog stops here instead of filling memory (JSON.parse
+ * needs several times the text's size on top).
+ */
+export const DEFAULT_CATALOG_MAX_BYTES = 128 * 1024 * 1024
+const CATALOG_MAX_ENV = 'HOLOBENCH_MAX_CATALOG_BYTES'
+
+/** The catalog cap in bytes (see DEFAULT_CATALOG_MAX_BYTES); EUSAGE for a bad override. */
+export function catalogMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env[CATALOG_MAX_ENV]
+  if (value === undefined || value === '') return DEFAULT_CATALOG_MAX_BYTES
+  if (!/^[1-9]\d*$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new HoloError('EUSAGE', `${CATALOG_MAX_ENV} must be a positive whole number of bytes, got ${JSON.stringify(value)}`)
+  }
+  return Number(value)
+}
+
 /** The catalog and its stored bytes (for callers that report the stored format and size). */
 export async function readCatalogFile(path: string): Promise<{catalog: Catalog; stored: Buffer}> {
+  const cap = catalogMaxBytes()
+  const capHint = `the catalog cap of ${cap} bytes (${CATALOG_MAX_ENV} raises it)`
   let stored: Buffer
   try {
-    stored = await fsp.readFile(path)
+    const handle = await fsp.open(path, 'r')
+    try {
+      const {size} = await handle.stat()
+      if (size > cap) throw new HoloError('ECORRUPT', `Catalog ${path} is ${size} bytes, more than ${capHint}`, {path, data: {limit: cap}})
+      stored = await handle.readFile()
+    } finally {
+      await handle.close()
+    }
   } catch (error) {
+    if (error instanceof HoloError) throw error
     const code = (error as NodeJS.ErrnoException).code
     throw new HoloError(code === 'ENOENT' ? 'EMISSING' : 'ECORRUPT', `Cannot read catalog ${path}: ${(error as Error).message}`, {path, cause: error})
   }
 
-  const json = await decompressBuffer(stored, {path})
+  const json = await decompressBuffer(stored, {path, entry: 'catalog', maxSize: cap}).catch((error: unknown) => {
+    if (error instanceof HoloError && error.data?.limit === cap) throw new HoloError(error.code, `${error.message} (${capHint})`, {path, data: error.data, cause: error})
+    throw error
+  })
   let parsed: unknown
   try {
     parsed = JSON.parse(json.toString('utf8'))

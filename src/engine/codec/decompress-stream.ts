@@ -1,6 +1,7 @@
 import type {StoredFormat, ZstdBackend} from '../types.js'
 import {AsyncTransform} from './async-transform.js'
 import {DETECT_BYTES, detectFormat} from './detect.js'
+import {OutputLimitError} from './output-limit.js'
 import {createGunzipStream} from './gzip.js'
 import {PakoGunzipDecoder} from './gzip-pure.js'
 import {RawDecoder} from './raw.js'
@@ -15,6 +16,8 @@ export interface DecodeStreamSettings {
   gzipBackend: GzipBackend
   hugeZstdFrames?: HugeFrameDecoder
   expectedSize?: number
+  /** No output byte past this many is passed on: the stream fails there (OutputLimitError). */
+  limit?: number
   /** Builds the stream's error from a failure and the format being decoded. */
   fail: (error: unknown, format: StoredFormat | undefined) => Error
 }
@@ -55,6 +58,11 @@ export class DecompressStream extends AsyncTransform {
     }
   }
 
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.decoder?.destroy?.()
+    super._destroy(error, callback)
+  }
+
   protected mapError(error: unknown): Error {
     return this.settings.fail(error, this.format)
   }
@@ -63,7 +71,9 @@ export class DecompressStream extends AsyncTransform {
     const head = Buffer.concat(this.head, this.headLength)
     this.head = []
     this.format = detectFormat(head)
-    const emit: Emit = (out) => {
+    const limit = this.settings.limit ?? Infinity
+    const emit: Emit = async (out) => {
+      if (this.produced + out.length > limit) throw new OutputLimitError(limit)
       this.produced += out.length
       return this.output(out)
     }
@@ -75,7 +85,7 @@ export class DecompressStream extends AsyncTransform {
     const s = this.settings
     switch (format) {
       case 'zstd':
-        return new ZstdStreamDecoder(emit, s.zstdBackend, s.hugeZstdFrames)
+        return new ZstdStreamDecoder(emit, s.zstdBackend, s.hugeZstdFrames, () => (s.limit ?? Infinity) - this.produced)
       case 'gzip':
         return s.gzipBackend === 'pako' ? new PakoGunzipDecoder(emit) : new TransformBridge(createGunzipStream(), emit)
       case 'raw':

@@ -1,12 +1,12 @@
 import {
   Deflate,
+  Inflate,
   ZStream,
   Z_BUF_ERROR,
   Z_NO_FLUSH,
   Z_OK,
   Z_STREAM_END,
   gzip,
-  ungzip,
   zlibInflate,
   zlibInflateEnd,
   zlibInflateInit2,
@@ -14,6 +14,7 @@ import {
 } from 'pako'
 
 import {AsyncTransform} from './async-transform.js'
+import {OutputLimitError} from './output-limit.js'
 import type {StreamDecoder} from './stream-decoder.js'
 
 /** gzip in pure JavaScript (pako): the baseline for machines without native zlib bindings. */
@@ -27,10 +28,22 @@ export function pakoGzip(data: Uint8Array, level: number): Buffer {
   return Buffer.from(out.buffer, out.byteOffset, out.length)
 }
 
-/** Whole buffer; multi-member input is read as gzip(1) does. Throws on corrupt or truncated input. */
-export function pakoGunzip(stored: Uint8Array): Buffer {
-  const out = ungzip(stored)
-  return Buffer.from(out.buffer, out.byteOffset, out.length)
+/**
+ * Whole buffer; multi-member input is read as gzip(1) does. Throws on corrupt or truncated
+ * input, and OutputLimitError as soon as the output passes `limit` bytes.
+ */
+export function pakoGunzip(stored: Uint8Array, limit: number): Buffer {
+  const inflate = new Inflate({chunkSize: OUTPUT_CHUNK})
+  const chunks: Uint8Array[] = []
+  let total = 0
+  inflate.onData = (chunk: Uint8Array) => {
+    total += chunk.length
+    if (total > limit) throw new OutputLimitError(limit)
+    chunks.push(chunk)
+  }
+  inflate.push(stored, true)
+  if (inflate.err) throw new Error(inflate.msg || `inflate error ${inflate.err}`)
+  return Buffer.concat(chunks, total)
 }
 
 /** Streaming deflate: output per push is at most about the input's size, so no throttling needed. */

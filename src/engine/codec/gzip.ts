@@ -2,6 +2,8 @@ import {promisify} from 'node:util'
 import zlib from 'node:zlib'
 import type {Transform} from 'node:stream'
 
+import {OutputLimitError, isZlibOutputLimit, zlibMaxOutput} from './output-limit.js'
+
 /** gzip through node:zlib (native zlib). Reads multi-member gzip, as gzip(1) and Go do. */
 
 const gzipAsync = promisify(zlib.gzip)
@@ -21,9 +23,16 @@ export async function gzipCompress(data: Buffer, level: number): Promise<Buffer>
   return gzipAsync(data, {level})
 }
 
-export async function gunzipBuffer(stored: Buffer): Promise<Buffer> {
-  if (stored.length <= GZIP_SYNC_MAX_BYTES) return zlib.gunzipSync(stored)
-  return gunzipAsync(stored)
+/** Whole buffer, multi-member; stops at `limit` + 1 output bytes with OutputLimitError. */
+export async function gunzipBuffer(stored: Buffer, limit: number): Promise<Buffer> {
+  const options = {maxOutputLength: zlibMaxOutput(limit)}
+  try {
+    const out = stored.length <= GZIP_SYNC_MAX_BYTES ? zlib.gunzipSync(stored, options) : await gunzipAsync(stored, options)
+    if (out.length > limit) throw new OutputLimitError(limit)
+    return out
+  } catch (error) {
+    throw isZlibOutputLimit(error) ? new OutputLimitError(limit) : error
+  }
 }
 
 export function createGzipCompressStream(level: number): Transform {

@@ -14,11 +14,13 @@ import {createGzipCompressStream, gunzipBuffer, gzipCompress} from './gzip.js'
 import {PakoGzipCompressStream, pakoGunzip, pakoGzip} from './gzip-pure.js'
 import {createRawStream} from './raw.js'
 import {resolveZstdBackend, zstdCompress, zstdDecompress} from './zstd-backend.js'
-import {ZstdFormatError} from './zstd-frames.js'
+import {OutputLimitError} from './output-limit.js'
+import {ZstdDictionaryError, ZstdFormatError} from './zstd-frames.js'
 import {type HugeFrameDecoder, ZSTD_FRAME_BYTES, ZstdCompressStream} from './zstd-stream.js'
 
 export {DETECT_BYTES, GZIP_MAGIC, ZSTD_MAGIC, detectFormat} from './detect.js'
 export {availableZstdBackends, resolveZstdBackend} from './zstd-backend.js'
+export {OutputLimitError} from './output-limit.js'
 export type {GzipBackend} from './decompress-stream.js'
 export type {HugeFrameDecoder} from './zstd-stream.js'
 
@@ -44,11 +46,24 @@ export interface DecompressOptions {
   zstdBackend?: ZstdBackend | 'auto'
   /** Which gzip implementation reads gzip data: node:zlib (default) or pako (pure JS). */
   gzipBackend?: GzipBackend
-  /** The uncompressed size the caller expects (a catalog's `size`); a mismatch is ECORRUPT. */
+  /**
+   * The uncompressed size in bytes the caller expects (a catalog entry's `size`): decoding stops
+   * at this + 1 bytes, and any other size is ECORRUPT.
+   */
   expectedSize?: number
-  /** Named in errors. */
+  /** At most this many bytes (a cap, e.g. for catalogs) when the exact size is not known. */
+  maxSize?: number
+  /** The library file or catalog, named in errors. */
   path?: string
+  /** What the data is for (a catalog entry's name, or "catalog"), named in errors beside `path`. */
+  entry?: string
 }
+
+/**
+ * decompressBuffer's cap when the caller gives neither expectedSize nor maxSize: whole buffers
+ * are for files up to STREAM_THRESHOLD_BYTES, so anything near this is misuse or a bomb.
+ */
+export const DEFAULT_WHOLE_MAX_BYTES = 256 * 1024 * 1024
 
 export interface DecompressStreamOptions extends DecompressOptions {
   /** Streaming decoder for zstd frames too big to decode whole (default: zlib where present, else fzstd). */
@@ -76,24 +91,30 @@ export async function compressBuffer(codec: CodecName, data: Buffer, opts: Compr
 
 /**
  * Decompresses a whole stored file, whatever its format (by magic: zstd, gzip, else raw, which
- * comes back as is). Multi-frame zstd, frames without a content size, and multi-member gzip
- * are all read. Corrupt or truncated input is HoloError ECORRUPT naming opts.path.
+ * comes back as is). Multi-frame zstd, skippable frames, frames without a content size, and
+ * multi-member gzip are all read. Decoding stops one byte past opts.expectedSize (else maxSize,
+ * else DEFAULT_WHOLE_MAX_BYTES), so memory is bounded by the caller's size, not the data's.
+ * Errors are HoloError ECORRUPT naming opts.path (and opts.entry): corrupt or truncated data,
+ * a zstd frame that needs a dictionary (data.dictionaryId), output past the limit or of the
+ * wrong size (data.limit).
  */
 export async function decompressBuffer(stored: Buffer, opts: DecompressOptions = {}): Promise<Buffer> {
   const format = detectFormat(stored)
+  const limit = opts.expectedSize ?? opts.maxSize ?? DEFAULT_WHOLE_MAX_BYTES
   let out: Buffer
   if (format === 'raw') out = stored
   else {
     const zstdBackend = format === 'zstd' ? resolveZstdBackend(opts.zstdBackend ?? 'auto') : undefined
     try {
-      if (format === 'gzip') out = opts.gzipBackend === 'pako' ? pakoGunzip(stored) : await gunzipBuffer(stored)
-      else out = await zstdDecompress(stored, zstdBackend!)
+      if (format === 'gzip') out = opts.gzipBackend === 'pako' ? pakoGunzip(stored, limit) : await gunzipBuffer(stored, limit)
+      else out = await zstdDecompress(stored, zstdBackend!, limit)
     } catch (error) {
-      throw corruptError(error, format, opts.path)
+      throw decodeError(error, format, opts)
     }
   }
+  if (out.length > limit) throw decodeError(new OutputLimitError(limit), format, opts)
   if (opts.expectedSize !== undefined && out.length !== opts.expectedSize) {
-    throw corruptError(new Error(`decompressed to ${out.length} bytes, expected ${opts.expectedSize}`), format, opts.path)
+    throw decodeError(new Error(`decompressed to ${out.length} bytes, expected ${opts.expectedSize}`), format, opts)
   }
   return out
 }
@@ -117,7 +138,9 @@ export function createCompressStream(codec: CodecName, opts: CompressOptions & {
 /**
  * A Transform that decompresses whatever it is fed, detecting the format from the first bytes.
  * Memory stays bounded for any size: zstd frames are decoded whole only when their output is
- * bounded (32 MiB), bigger ones are streamed; output is paced by the reader.
+ * bounded (NATIVE_FRAME_MAX_BYTES), bigger ones are streamed; output is paced by the reader.
+ * With opts.expectedSize (or maxSize) no byte past that size is passed on: the stream fails
+ * there (a zstd frame declaring more fails before decoding). Errors as decompressBuffer's.
  */
 export function createDecompressStream(opts: DecompressStreamOptions = {}): Transform {
   return new DecompressStream({
@@ -125,7 +148,8 @@ export function createDecompressStream(opts: DecompressStreamOptions = {}): Tran
     gzipBackend: opts.gzipBackend ?? 'zlib',
     hugeZstdFrames: opts.hugeZstdFrames,
     expectedSize: opts.expectedSize,
-    fail: (error, format) => corruptError(error, format ?? 'raw', opts.path),
+    limit: opts.expectedSize ?? opts.maxSize,
+    fail: (error, format) => decodeError(error, format ?? 'raw', opts),
   })
 }
 
@@ -144,13 +168,29 @@ function reason(error: unknown): string {
   return message.replace(/^zstd: /, '')
 }
 
-function corruptError(error: unknown, format: StoredFormat, path: string | undefined): Error {
+function decodeError(error: unknown, format: StoredFormat, opts: DecompressOptions): Error {
   if (isHoloError(error)) return error
-  const where = path ?? '(buffer)'
-  const what = error instanceof ZstdFormatError ? 'malformed or truncated' : 'corrupt or truncated'
+  const {path} = opts
+  const where = (path ?? '(buffer)') + (opts.entry ? ` (for ${opts.entry})` : '')
   const data: Record<string, unknown> = {format}
+  if (opts.entry) data.entry = opts.entry
   if (error instanceof ZstdFormatError) data.offset = error.offset
-  return new HoloError('ECORRUPT', `${where}: ${what} ${format} data: ${reason(error)}`, {path, data, cause: error})
+  let message: string
+  if (error instanceof ZstdDictionaryError) {
+    data.dictionaryId = error.dictionaryId
+    message = `${where}: zstd frame at byte ${error.offset} needs dictionary ${error.dictionaryId}, which holobench (like RCC) does not have; recompress it without a dictionary`
+  } else if (error instanceof OutputLimitError) {
+    data.limit = error.limit
+    const expected = opts.expectedSize === undefined ? `the ${error.limit}-byte limit` : `the ${opts.expectedSize} bytes expected`
+    message =
+      error.declared === undefined
+        ? `${where}: ${format} data decompresses to more than ${expected}; stopped after ${error.limit + 1} bytes`
+        : `${where}: its zstd frame headers declare ${error.declared} bytes, more than ${expected}; nothing was decoded`
+  } else {
+    const what = error instanceof ZstdFormatError ? 'malformed or truncated' : 'corrupt or truncated'
+    message = `${where}: ${what} ${format} data: ${reason(error)}`
+  }
+  return new HoloError('ECORRUPT', message, {path, data, cause: error})
 }
 
 function compressError(error: unknown, codec: CodecName, path: string | undefined): Error {

@@ -5,6 +5,8 @@
 export interface StreamDecoder {
   write(chunk: Uint8Array): Promise<void> | void
   end(): Promise<void> | void
+  /** Releases what the decoder holds (a child process) when the stream is abandoned. */
+  destroy?(): void
 }
 
 export type Emit = (out: Uint8Array) => Promise<void>

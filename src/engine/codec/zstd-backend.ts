@@ -1,7 +1,9 @@
 import {HoloError} from '../errors.js'
 import type {ZstdBackend} from '../types.js'
 import {napiAvailable, napiCompress, napiDecompress} from './zstd-napi.js'
-import {walkZstdFrames} from './zstd-frames.js'
+import {OutputLimitError, WHOLE_DECODE_SLACK_BYTES} from './output-limit.js'
+import {fzstdDecompressFrame} from './zstd-fzstd.js'
+import {type WalkedFrame, ZstdFormatError, walkZstdFrames} from './zstd-frames.js'
 import {zlibZstdAvailable, zlibZstdCompress, zlibZstdDecompressFrame, zlibZstdDecompressFrameSync} from './zstd-zlib.js'
 
 export const ZSTD_BACKENDS: readonly ZstdBackend[] = ['napi', 'zlib']
@@ -46,27 +48,66 @@ export function zstdCompress(data: Buffer, level: number, backend: ZstdBackend):
 const ZLIB_SYNC_MAX_BYTES = 256 * 1024
 
 /**
- * A whole stored zstd buffer: any number of frames, with or without content sizes. napi reads
- * that itself; zlib reads only one frame and misses truncation, so frames are walked first.
+ * A whole stored zstd buffer: any number of frames (skippable ones skipped), with or without
+ * content sizes, decoded to at most `limit` bytes: past it, OutputLimitError.
+ *
+ * Frames are walked first (headers only): that names a dictionary frame, truncation or trailing
+ * bytes precisely, and bounds the output before anything is decoded. Declared content sizes
+ * above the limit fail at once. napi decodes the whole buffer in one call and cannot be stopped
+ * mid-way, so it runs only when the headers bound the output (a frame with a content size is
+ * decoded into exactly that much room; one without is bounded by its blocks) to within
+ * WHOLE_DECODE_SLACK_BYTES of the limit. Otherwise each frame goes to a decoder that stops at
+ * the limit: node:zlib (maxOutputLength) where it has zstd, else fzstd (pure JavaScript, only
+ * for such odd or hostile input).
  */
-export async function zstdDecompress(stored: Buffer, backend: ZstdBackend): Promise<Buffer> {
-  if (backend === 'napi') {
-    try {
-      return await napiDecompress(stored)
-    } catch (error) {
-      walkZstdFrames(stored) // on failure only: a structural fault gets a precise message and offset
-      throw error
-    }
-  }
+export async function zstdDecompress(stored: Buffer, backend: ZstdBackend, limit: number): Promise<Buffer> {
   const frames = walkZstdFrames(stored)
+  if (frames.length === 0) return Buffer.alloc(0) // only skippable frames
+  const bound = outputBound(frames, limit)
+  if (backend === 'napi' && bound <= limit + WHOLE_DECODE_SLACK_BYTES) {
+    const out = await napiDecompress(stored)
+    if (out.length > limit) throw new OutputLimitError(limit)
+    return out
+  }
+
+  const decodeFrame = backend === 'zlib' || zlibZstdAvailable() ? zlibFrame : fzstdFrame
   const parts: Buffer[] = []
+  let total = 0
   for (const f of frames) {
-    const frame = stored.subarray(f.start, f.end)
-    const part = frame.length <= ZLIB_SYNC_MAX_BYTES ? zlibZstdDecompressFrameSync(frame) : await zlibZstdDecompressFrame(frame)
+    const part = await decodeFrame(stored.subarray(f.start, f.end), limit - total)
     checkContentSize(part.length, f.header.contentSize, f.start)
+    total += part.length
     parts.push(part)
   }
-  return parts.length === 1 ? parts[0] : Buffer.concat(parts)
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts, total)
+}
+
+/**
+ * The most the frames can decode to: declared content sizes, else what their blocks can hold.
+ * A declared size above what the blocks can hold is malformed; declared sizes above `limit`
+ * are OutputLimitError before any decoding.
+ */
+export function outputBound(frames: readonly WalkedFrame[], limit: number): number {
+  let declared = 0
+  let bound = 0
+  for (const f of frames) {
+    const size = f.header.contentSize
+    if (size !== undefined && size > f.bound) {
+      throw new ZstdFormatError(`zstd frame at byte ${f.start} declares ${size} bytes, more than its blocks can hold (${f.bound})`, f.start)
+    }
+    declared += size ?? 0
+    bound += size ?? f.bound
+  }
+  if (declared > limit) throw new OutputLimitError(limit, declared)
+  return bound
+}
+
+function zlibFrame(frame: Buffer, limit: number): Promise<Buffer> | Buffer {
+  return frame.length <= ZLIB_SYNC_MAX_BYTES ? zlibZstdDecompressFrameSync(frame, limit) : zlibZstdDecompressFrame(frame, limit)
+}
+
+function fzstdFrame(frame: Buffer, limit: number): Buffer {
+  return fzstdDecompressFrame(frame, limit)
 }
 
 /** A frame that declares its content size must decode to exactly that. */

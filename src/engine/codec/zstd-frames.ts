@@ -43,6 +43,17 @@ export class ZstdFormatError extends Error {
   }
 }
 
+/**
+ * A frame whose header names a dictionary (Dictionary_ID, RFC 8878 §3.1.1.1.3): it cannot be
+ * decoded without that dictionary, which neither RCC nor holobench has. Not corruption.
+ */
+export class ZstdDictionaryError extends ZstdFormatError {
+  constructor(readonly dictionaryId: number, offset: number) {
+    super(`zstd frame at byte ${offset} needs dictionary ${dictionaryId} to be decoded`, offset)
+    this.name = 'ZstdDictionaryError'
+  }
+}
+
 const enum State {
   Magic,
   SkipSize,
@@ -240,6 +251,7 @@ export class ZstdFrameWalker {
       if (fcsBytes === 2) contentSize += 256
     }
     if (singleSegment) windowSize = contentSize ?? 0
+    if (dictionaryId !== 0) throw new ZstdDictionaryError(dictionaryId, this.frameStart)
     const header: ZstdFrameHeader = {headerSize: i, windowSize, contentSize, hasChecksum: ((fhd >> 2) & 1) === 1, dictionaryId}
     events.push({type: 'start', header, offset: this.frameStart})
     this.header = header

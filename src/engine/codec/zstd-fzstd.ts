@@ -1,5 +1,6 @@
 import {Decompress} from 'fzstd'
 
+import {OutputLimitError} from './output-limit.js'
 import type {Emit, StreamDecoder} from './stream-decoder.js'
 
 /**
@@ -52,4 +53,21 @@ export class FzstdFrameDecoder implements StreamDecoder {
     this.out = []
     for (const chunk of out) await this.emit(chunk)
   }
+}
+
+/**
+ * One whole frame in pure JavaScript, stopping with OutputLimitError as soon as the output
+ * passes `limit` bytes: the last resort for a frame whose headers do not bound its output
+ * on a Node.js without node:zlib zstd (the napi binding cannot be stopped mid-way).
+ */
+export function fzstdDecompressFrame(frame: Uint8Array, limit: number): Buffer {
+  const chunks: Uint8Array[] = []
+  let total = 0
+  const decoder = new Decompress((chunk) => {
+    total += chunk.length
+    if (total > limit) throw new OutputLimitError(limit)
+    chunks.push(chunk)
+  })
+  decoder.push(frame, true)
+  return Buffer.concat(chunks, total)
 }

@@ -5,7 +5,9 @@ import type {Emit, StreamDecoder} from './stream-decoder.js'
 import {TransformBridge} from './transform-bridge.js'
 import {checkContentSize, zstdCompress} from './zstd-backend.js'
 import {FZSTD_MAX_WINDOW, FzstdFrameDecoder} from './zstd-fzstd.js'
-import {type FrameEvent, type ZstdFrameHeader, ZstdFrameWalker} from './zstd-frames.js'
+import {OutputLimitError, WHOLE_DECODE_SLACK_BYTES} from './output-limit.js'
+import {ZstdCliFrameDecoder, zstdCliAvailable} from './zstd-cli.js'
+import {type FrameEvent, ZstdFormatError, type ZstdFrameHeader, ZstdFrameWalker} from './zstd-frames.js'
 import {napiDecompress} from './zstd-napi.js'
 import {zlibZstdAvailable, zlibZstdDecompressFrame, zlibZstdFrameDecoder} from './zstd-zlib.js'
 
@@ -18,14 +20,24 @@ import {zlibZstdAvailable, zlibZstdDecompressFrame, zlibZstdFrameDecoder} from '
  *
  * Decompression walks frame and block headers (zstd-frames.ts). A frame whose output is bounded
  * by NATIVE_FRAME_MAX_BYTES (from its content size, or from its block headers when it has none)
- * is decoded whole by the chosen backend. A bigger one (e.g. a 1.5 GiB file written by the zstd
- * CLI, one frame) is streamed through node:zlib's zstd decoder where it exists, in whole-block
- * slices of about ZLIB_SLICE_BYTES, else through fzstd (pure JS) one block at a time: each push
- * then yields at most 128 KiB, and the short-lived buffers die young (bigger slices kept more
- * output alive across GC scavenges and took peak RSS from ~100 MB to ~750 MB on 1.5 GiB).
+ * and by what the stream may still produce is decoded whole by the chosen backend, natively, on
+ * libuv's pool: RCC's zstd fork writes every file as one frame, and a 45 MB libpython3.11.a
+ * decodes this way in tens of milliseconds instead of ~0.8 s of pure JavaScript. A frame bigger
+ * than that (e.g. a 1.5 GiB file written by the zstd CLI, one frame) is decoded alone, and
+ * streamed: through node:zlib's zstd decoder where it exists (Node >= 22.15), in whole-block
+ * slices of about ZLIB_SLICE_BYTES; else through the system's `zstd -d` where it is on PATH;
+ * else, last resort, through fzstd (pure JS, ~6x slower) one block at a time: each push then
+ * yields at most 128 KiB, and the short-lived buffers die young (bigger slices kept more output
+ * alive across GC scavenges and took peak RSS from ~100 MB to ~750 MB on 1.5 GiB).
  */
 export const ZSTD_FRAME_BYTES = 4 * 1024 * 1024
-export const NATIVE_FRAME_MAX_BYTES = 32 * 1024 * 1024
+/**
+ * The biggest frame output decoded whole. 64 MiB holds the big single-frame libraries real
+ * environments carry (libpython3.11.a is 45 MB) while a drop's two concurrent big files stay
+ * far below 512 MB: a frame this big is decoded alone, so a stream holds at most one such
+ * output plus its stored bytes.
+ */
+export const NATIVE_FRAME_MAX_BYTES = 64 * 1024 * 1024
 const ZLIB_SLICE_BYTES = 1024 * 1024
 /**
  * Whole frames held at once (decoding on libuv's pool or waiting to be delivered). 3 measured
@@ -34,7 +46,8 @@ const ZLIB_SLICE_BYTES = 1024 * 1024
  */
 const FRAMES_IN_FLIGHT = 3
 
-export type HugeFrameDecoder = 'auto' | 'zlib' | 'fzstd'
+/** Who streams frames too big to decode whole: 'auto' is zlib, else cli (zstd on PATH), else fzstd. */
+export type HugeFrameDecoder = 'auto' | 'zlib' | 'cli' | 'fzstd'
 
 export class ZstdCompressStream extends AsyncTransform {
   private readonly jobs = new OrderedJobs<Buffer>(FRAMES_IN_FLIGHT)
@@ -101,12 +114,27 @@ export class ZstdStreamDecoder implements StreamDecoder {
   /** The current frame has no streaming decoder (window too big for fzstd): decode it whole. */
   private wholeOnly = false
 
+  /**
+   * `remaining()` is how many more bytes the stream may pass on (its caller stops it there):
+   * frames that declare more fail before decoding, and no frame is decoded whole whose output
+   * could exceed it by more than WHOLE_DECODE_SLACK_BYTES.
+   */
   constructor(
     private readonly emit: Emit,
     private readonly backend: ZstdBackend,
     private readonly hugeFrames: HugeFrameDecoder = 'auto',
+    private readonly remaining: () => number = () => Infinity,
   ) {
     this.deliver = (out) => this.emit(out)
+  }
+
+  destroy(): void {
+    this.streamDecoder?.destroy?.()
+  }
+
+  /** The most output of the current frame that may be decoded whole. */
+  private wholeMax(): number {
+    return Math.min(NATIVE_FRAME_MAX_BYTES, Math.max(0, this.remaining()) + WHOLE_DECODE_SLACK_BYTES)
   }
 
   async write(chunk: Uint8Array): Promise<void> {
@@ -131,6 +159,8 @@ export class ZstdStreamDecoder implements StreamDecoder {
         this.mode = 'buffer'
         this.wholeOnly = false
         const size = event.header.contentSize
+        const left = Math.max(0, this.remaining())
+        if (size !== undefined && size > left) throw new OutputLimitError(left, size)
         if (size !== undefined && size > NATIVE_FRAME_MAX_BYTES) await this.startStreaming()
         return
       }
@@ -139,7 +169,9 @@ export class ZstdStreamDecoder implements StreamDecoder {
         this.pieces.push(event.bytes)
         this.pieceEnds.push(event.blockEnd)
         this.piecesLength += event.bytes.length
-        if (event.bound > NATIVE_FRAME_MAX_BYTES && this.header?.contentSize === undefined && !this.wholeOnly) {
+        if (event.bound > this.wholeMax() && this.header?.contentSize === undefined) {
+          // No streaming decoder for this frame: decoding it whole is allowed only within bounds.
+          if (this.wholeOnly) throw this.unstreamable(event.bound)
           if (!(await this.startStreaming())) return
           // Too big to decode whole after all: stream what was gathered, block by block.
           const [gathered, ends] = [this.pieces, this.pieceEnds]
@@ -155,7 +187,15 @@ export class ZstdStreamDecoder implements StreamDecoder {
           this.pieces = []
           this.pieceEnds = []
           this.piecesLength = 0
-          await this.jobs.add(this.decodeWhole(frame, this.header?.contentSize, this.frameOffset), this.deliver)
+          const contentSize = this.header?.contentSize
+          if (contentSize !== undefined && contentSize > event.bound) {
+            throw new ZstdFormatError(`zstd frame at byte ${this.frameOffset} declares ${contentSize} bytes, more than its blocks can hold (${event.bound})`, this.frameOffset)
+          }
+          // A frame much bigger than the usual ones is decoded alone: memory holds one such output.
+          const alone = (contentSize ?? event.bound) > 2 * ZSTD_FRAME_BYTES
+          if (alone) await this.jobs.drain(this.deliver)
+          await this.jobs.add(this.decodeWhole(frame, contentSize, this.frameOffset), this.deliver)
+          if (alone) await this.jobs.drain(this.deliver)
         } else {
           await this.flushUnfed()
           await this.streamDecoder!.end()
@@ -167,7 +207,8 @@ export class ZstdStreamDecoder implements StreamDecoder {
   }
 
   private async decodeWhole(frame: Buffer, contentSize: number | undefined, offset: number): Promise<Buffer> {
-    const out = this.backend === 'napi' ? await napiDecompress(frame) : await zlibZstdDecompressFrame(frame)
+    // napi's output is bounded by the checks above; zlib's is stopped at the frame's limit.
+    const out = this.backend === 'napi' ? await napiDecompress(frame) : await zlibZstdDecompressFrame(frame, contentSize ?? this.wholeMax())
     checkContentSize(out.length, contentSize, offset)
     return out
   }
@@ -178,23 +219,42 @@ export class ZstdStreamDecoder implements StreamDecoder {
    */
   private async startStreaming(): Promise<boolean> {
     const windowSize = this.header?.windowSize ?? 0
-    const useZlib = this.hugeFrames === 'zlib' || (this.hugeFrames === 'auto' && zlibZstdAvailable())
-    // No streaming decoder for this window (fzstd's limit, no zlib zstd): decode it whole after all;
-    // its memory is then its size, but any decoder needs the window (> 32 MiB) anyway.
-    if (!useZlib && windowSize > FZSTD_MAX_WINDOW) {
+    const decoder = this.streamingDecoder(windowSize)
+    // No streaming decoder for this window (fzstd's limit, no zlib zstd, no zstd CLI): decode it
+    // whole after all, within wholeMax(); any decoder needs the window (> 32 MiB) anyway.
+    if (decoder === undefined) {
       this.wholeOnly = true
       return false
     }
     await this.jobs.drain(this.deliver)
     this.mode = 'stream'
     this.streamOut = 0
-    this.perBlock = !useZlib
+    this.perBlock = decoder === 'fzstd'
     const emit: Emit = (out) => {
       this.streamOut += out.length
       return this.emit(out)
     }
-    this.streamDecoder = useZlib ? new TransformBridge(zlibZstdFrameDecoder(), emit) : new FzstdFrameDecoder(emit)
+    this.streamDecoder =
+      decoder === 'zlib' ? new TransformBridge(zlibZstdFrameDecoder(), emit) : decoder === 'cli' ? new ZstdCliFrameDecoder(emit, windowSize) : new FzstdFrameDecoder(emit)
     return true
+  }
+
+  private unstreamable(bound: number): Error {
+    const left = Math.max(0, this.remaining())
+    if (bound > left + WHOLE_DECODE_SLACK_BYTES) return new OutputLimitError(left)
+    const window = this.header?.windowSize ?? 0
+    return new Error(
+      `zstd frame at byte ${this.frameOffset} needs a ${window}-byte window, more than fzstd's ${FZSTD_MAX_WINDOW}, and is too big to decode whole; ` +
+        'stream it with Node.js >= 22.15 (node:zlib zstd) or with the zstd command on PATH',
+    )
+  }
+
+  /** The streaming decoder for a frame with this window, by preference; undefined when none can. */
+  private streamingDecoder(windowSize: number): 'zlib' | 'cli' | 'fzstd' | undefined {
+    const choice = this.hugeFrames
+    if (choice === 'zlib' || (choice === 'auto' && zlibZstdAvailable())) return 'zlib'
+    if (choice === 'cli' || (choice === 'auto' && zstdCliAvailable())) return 'cli'
+    return windowSize <= FZSTD_MAX_WINDOW ? 'fzstd' : undefined
   }
 
   /**

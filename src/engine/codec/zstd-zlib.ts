@@ -1,6 +1,8 @@
 import zlib from 'node:zlib'
 import type {Transform} from 'node:stream'
 
+import {OutputLimitError, isZlibOutputLimit, zlibMaxOutput} from './output-limit.js'
+
 /**
  * zstd through node:zlib, present from Node 22.15 / 23.8 on (feature-detected, never by version).
  * Caveat measured on Node 24.9: its decoder stops after the first frame and does not report a
@@ -8,8 +10,8 @@ import type {Transform} from 'node:stream'
  */
 interface ZlibZstd {
   zstdCompress(data: Buffer, options: object, callback: (error: Error | null, result: Buffer) => void): void
-  zstdDecompress(data: Buffer, callback: (error: Error | null, result: Buffer) => void): void
-  zstdDecompressSync(data: Buffer): Buffer
+  zstdDecompress(data: Buffer, options: object, callback: (error: Error | null, result: Buffer) => void): void
+  zstdDecompressSync(data: Buffer, options?: object): Buffer
   createZstdDecompress(options?: object): Transform
   constants: Record<string, number>
 }
@@ -36,14 +38,27 @@ export function zlibZstdCompress(data: Buffer, level: number): Promise<Buffer> {
   return new Promise((resolve, reject) => zz.zstdCompress(data, compressOptions(level, data.length), (e, r) => (e ? reject(e) : resolve(r))))
 }
 
-/** Decodes exactly one whole frame (see the caveat above). */
-export function zlibZstdDecompressFrame(frame: Buffer): Promise<Buffer> {
+/**
+ * Decodes exactly one whole frame (see the caveat above), stopping past `limit` output bytes
+ * with OutputLimitError (node:zlib's maxOutputLength).
+ */
+export async function zlibZstdDecompressFrame(frame: Buffer, limit: number): Promise<Buffer> {
   const zz = required()
-  return new Promise((resolve, reject) => zz.zstdDecompress(frame, (e, r) => (e ? reject(e) : resolve(r))))
+  const options = {maxOutputLength: zlibMaxOutput(limit)}
+  return new Promise((resolve, reject) => zz.zstdDecompress(frame, options, (e, r) => (e ? reject(limitError(e, limit)) : resolve(r))))
 }
 
-export function zlibZstdDecompressFrameSync(frame: Buffer): Buffer {
-  return required().zstdDecompressSync(frame)
+/** The synchronous twin of zlibZstdDecompressFrame. */
+export function zlibZstdDecompressFrameSync(frame: Buffer, limit: number): Buffer {
+  try {
+    return required().zstdDecompressSync(frame, {maxOutputLength: zlibMaxOutput(limit)})
+  } catch (error) {
+    throw limitError(error, limit)
+  }
+}
+
+function limitError(error: unknown, limit: number): unknown {
+  return isZlibOutputLimit(error) ? new OutputLimitError(limit) : error
 }
 
 /** A native streaming decoder for one frame of any size, in bounded memory. */

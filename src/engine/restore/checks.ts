@@ -26,6 +26,11 @@ export function checkSize(actual: number, task: RestoreTask): void {
   }
 }
 
+/** The library file holds more than the catalog entry's size: stopped at size + 1 byte. */
+export function tooBig(task: RestoreTask): HoloError {
+  return new HoloError('ECORRUPT', `Corrupted hololib file ${task.source}: ${task.rel} should be ${task.size} bytes, it holds more`, {path: task.source, data: {entry: task.rel, limit: task.size}})
+}
+
 /** RCC's message, with the file named. */
 export function checkDigest(actual: string, task: RestoreTask): void {
   if (actual !== task.digest) {

@@ -33,7 +33,7 @@ export async function restoreFile(task: RestoreTask, settings: RestoreSettings, 
   const format = storedFormat(task, stored)
   stats.formats[format]++
   const content =
-    format === 'raw' ? stored : await decompressBuffer(stored, {path: task.source, expectedSize: task.size, zstdBackend: settings.zstdBackend, gzipBackend: settings.gzipBackend})
+    format === 'raw' ? stored : await decompressBuffer(stored, {path: task.source, entry: task.rel, expectedSize: task.size, zstdBackend: settings.zstdBackend, gzipBackend: settings.gzipBackend})
   checkSize(content.length, task)
   if (settings.verify) checkDigest(digestBuffer(algorithmOf(task.digest), content), task)
   if (linkable && format === 'raw') {

@@ -5,7 +5,7 @@ import {pipeline} from 'node:stream/promises'
 import {createDecompressStream} from '../codec/index.js'
 import {createDigester} from '../digest.js'
 import type {StoredFormat} from '../types.js'
-import {algorithmOf, checkDigest, checkRelocation, checkSize, missing, storedFormat} from './checks.js'
+import {algorithmOf, checkDigest, checkRelocation, checkSize, missing, storedFormat, tooBig} from './checks.js'
 import {RESTORED_MTIME} from './types.js'
 import type {RestoreSettings, RestoreStats, RestoreTask} from './types.js'
 
@@ -20,6 +20,8 @@ export async function restoreLargeFile(task: RestoreTask, settings: RestoreSetti
   let format: StoredFormat = 'raw'
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
+      // Nothing past the catalog's size reaches the target (a raw file; decoders stop there too).
+      if (size + chunk.length > task.size) return callback(tooBig(task))
       digester?.update(chunk)
       size += chunk.length
       callback(null, chunk)
@@ -32,7 +34,7 @@ export async function restoreLargeFile(task: RestoreTask, settings: RestoreSetti
     input.once('data', (chunk) => {
       format = storedFormat(task, chunk as Buffer)
     })
-    const decompress = algorithmOf(task.digest) === 'siphash128' ? new PassThrough() : createDecompressStream({path: task.source, zstdBackend: settings.zstdBackend, gzipBackend: settings.gzipBackend})
+    const decompress = algorithmOf(task.digest) === 'siphash128' ? new PassThrough() : createDecompressStream({path: task.source, entry: task.rel, expectedSize: task.size, zstdBackend: settings.zstdBackend, gzipBackend: settings.gzipBackend})
     // A path-based write stream closes its own descriptor when done.
     await pipeline(input, decompress, tap, createWriteStream(part, {flags: 'wx', mode: task.perm})).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'ENOENT' && error.path === task.source ? missing(task) : error
