@@ -16,6 +16,8 @@ import {runOnWorkers} from './restore/pool.js'
 import {restoreLargeFile} from './restore/restore-large.js'
 import {addStats, emptyStats} from './restore/types.js'
 import type {RestoreSettings, RestoreTask} from './restore/types.js'
+import {applyDirModes, openRestoredTarget, shapeDirs} from './restore/target-shape.js'
+import type {DirPlan} from './restore/target-shape.js'
 import {assertSafeName} from './safe-path.js'
 import {probeStrategy} from './strategy.js'
 import type {AppliedStrategy, Strategy, StrategyProbe} from './strategy.js'
@@ -58,11 +60,6 @@ export interface DropResult {
   seconds: number
 }
 
-interface DirPlan {
-  path: string
-  dir: CatalogDir
-}
-
 interface FilePlan {
   path: string
   rel: string
@@ -88,12 +85,13 @@ export async function drop(options: DropOptions): Promise<DropResult> {
   const plan = planRestore(catalog, catalogPath, target)
   const relocation = relocationFor(catalog, plan, target, catalogPath)
 
+  await openRestoredTarget(target)
   const fresh = await prepareTarget(target)
   const metaPath = `${target}.meta`
   const previous = fresh ? new Map<string, string>() : await previousDigests(metaPath)
   await fsp.rm(metaPath, {force: true})
 
-  const removed = await makeDirs(plan, fresh)
+  const removed = await shapeDirs(plan.dirs, fresh)
   const sample = plan.files.find((f) => f.file.rewrite.length === 0)
   const probe = await probeStrategy(options.strategy ?? 'auto', sample && libraryFilePath(root, sample.file.digest), target, libraryLayout(root).libraryDir)
   const settings: RestoreSettings = {
@@ -152,7 +150,7 @@ export async function drop(options: DropOptions): Promise<DropResult> {
   }
 
   // Directory modes last: a read-only directory would refuse the files written into it.
-  await Promise.all(plan.dirs.map((d) => fsp.chmod(d.path, posixPermFromGo(d.dir.mode))))
+  await applyDirModes(plan.dirs)
   await writeFileAtomic(metaPath, storedCatalog)
 
   return {
@@ -260,37 +258,6 @@ async function previousDigests(metaPath: string): Promise<Map<string, string>> {
   }
 
   return digests
-}
-
-/**
- * Create every directory as a real directory, parents first. In a target that was not empty,
- * anything the catalog does not name is removed, and a symlink or file where a directory
- * belongs is replaced, so no later write can follow a link out of the target.
- */
-async function makeDirs(plan: Plan, fresh: boolean): Promise<number> {
-  let removed = 0
-  for (const {path, dir} of plan.dirs) {
-    if (fresh) {
-      if (path !== plan.dirs[0].path) await fsp.mkdir(path, {mode: 0o750})
-      continue
-    }
-
-    const stats = await fsp.lstat(path).catch(() => null)
-    if (stats && !stats.isDirectory()) {
-      await fsp.rm(path, {recursive: true, force: true})
-      removed++
-    }
-
-    if (!stats || !stats.isDirectory()) await fsp.mkdir(path, {mode: 0o750})
-    const wanted = new Set([...Object.keys(dir.files), ...Object.keys(dir.subdirs)])
-    for (const name of await fsp.readdir(path)) {
-      if (wanted.has(name)) continue
-      await fsp.rm(join(path, name), {recursive: true, force: true})
-      removed++
-    }
-  }
-
-  return removed
 }
 
 async function restoreSymlink(link: FilePlan, fresh: boolean): Promise<void> {
