@@ -55,7 +55,9 @@ async function expectEveryName(catalog: string): Promise<void> {
 async function expectRestores(catalog: string, target: string): Promise<void> {
   const result = await drop({catalog, target})
   expect(result.files).toBe(SPECIAL.length * (SPECIAL.length + 1))
-  expect(await snapshotTree(target)).toEqual(await snapshotTree(source))
+  const restored = await snapshotTree(target)
+  expect(restored).toEqual(await snapshotTree(source))
+  for (const name of SPECIAL) expect(Object.hasOwn(restored, name) && Object.hasOwn(restored, `dirs/${name}/${name}`)).toBe(true)
 }
 
 async function expectCheckOk(library: string): Promise<void> {

@@ -88,14 +88,16 @@ export async function snapshotTree(root: string, replace?: {from: string; to: st
       const path = join(dir, name)
       const stats = await fsp.lstat(path)
       const key = rel + name
-      if (stats.isSymbolicLink()) out[key] = {type: 'symlink', mode: 0, link: await fsp.readlink(path)}
+      // Names are data: a file named __proto__ must be an own key, not the object's prototype.
+      const put = (entry: Entry) => Object.defineProperty(out, key, {value: entry, enumerable: true, writable: true, configurable: true})
+      if (stats.isSymbolicLink()) put({type: 'symlink', mode: 0, link: await fsp.readlink(path)})
       else if (stats.isDirectory()) {
-        out[key] = {type: 'dir', mode: stats.mode & 0o7777}
+        put({type: 'dir', mode: stats.mode & 0o7777})
         await visit(path, `${key}/`)
       } else {
         let content = await fsp.readFile(path)
         if (replace) content = Buffer.from(content.toString('latin1').split(replace.from).join(replace.to), 'latin1')
-        out[key] = {type: 'file', mode: stats.mode & 0o7777, sha256: createHash('sha256').update(content).digest('hex')}
+        put({type: 'file', mode: stats.mode & 0o7777, sha256: createHash('sha256').update(content).digest('hex')})
       }
     }
   }
