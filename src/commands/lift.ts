@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {HoloCommand} from '../cli/base-command.js'
+import {ZSTD_HELP, zstdWarning} from '../cli/rcc-compat.js'
 import {lift} from '../engine/lift.js'
 import type {LiftResult} from '../engine/lift.js'
 import {CODEC_NAMES} from '../engine/types.js'
@@ -8,7 +9,9 @@ import type {CodecName, ZstdBackend} from '../engine/types.js'
 
 export default class Lift extends HoloCommand {
   static override summary = 'Lift a directory tree into a hololib: library files plus one catalog.'
-  static override description = `Every regular file is hashed (SHA-256 in a compressed library, SipHash-128 in an uncompressed one, as RCC does), searched for the tree's identity (its directory's basename, or --identity) to record relocation offsets, compressed and stored once per digest. Symlinks are recorded, never followed. Library files are written atomically (temp file, fsync, rename). Prints the catalog it wrote.`
+  static override description = `Every regular file is hashed (SHA-256 in a compressed library, SipHash-128 in an uncompressed one, as RCC does), searched for the tree's identity (its directory's basename, or --identity) to record relocation offsets, compressed and stored once per digest. Symlinks are recorded, never followed. Library files are written atomically (temp file, fsync, rename). Prints the catalog it wrote.
+
+The default codec is zstd: ${ZSTD_HELP} Use --codec gzip for a library released RCC reads.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> ./h59acff1_493f813dad24d3t --library ./hololib',
@@ -23,7 +26,7 @@ export default class Lift extends HoloCommand {
   static override flags = {
     tree: Flags.directory({description: 'directory tree to lift, for example a real Python environment', exists: true, exclusive: ['dir']}),
     library: Flags.string({char: 'l', description: 'hololib root (created if missing)', required: true}),
-    codec: Flags.option({char: 'c', description: 'how library files and the catalog are stored', options: CODEC_NAMES, default: 'zstd'})(),
+    codec: Flags.option({char: 'c', description: 'how library files and the catalog are stored (zstd: released RCC cannot read it, only its zstd fork)', options: CODEC_NAMES, default: 'zstd'})(),
     level: Flags.integer({description: 'compression level (default 1, as RCC writes gzip and zstd)'}),
     identity: Flags.string({description: "string whose offsets are recorded as relocations (default: the tree's basename; a full path for environments whose basename is not unique)"}),
     jobs: Flags.integer({char: 'j', description: 'files processed at once', min: 1}),
@@ -50,6 +53,7 @@ export default class Lift extends HoloCommand {
     })
     this.stopProgress()
     this.log(result.catalog)
+    if (flags.codec === 'zstd') this.warn(zstdWarning(flags.library))
     this.logToStderr(
       `${result.files} files (${(result.bytes / 1e6).toFixed(1)} MB), ${result.filesStored} stored, ${result.filesDeduplicated} already present, ` +
         `${result.relocatedFiles} with relocations, ${result.symlinks} symlinks, ${result.seconds.toFixed(2)} s`,

@@ -1,10 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import {HoloCommand} from '../cli/base-command.js'
+import {interruptedMessage} from '../cli/migrate-interrupt.js'
+import {ZSTD_HELP, zstdWarning} from '../cli/rcc-compat.js'
 import {TARGET_CODECS, migrate} from '../engine/migrate/index.js'
 import type {MigrateResult, OnCorrupt, TargetCodec} from '../engine/migrate/index.js'
 import type {Durability} from '../engine/migrate/index.js'
-import type {ZstdBackend} from '../engine/types.js'
+import type {Progress, ZstdBackend} from '../engine/types.js'
 
 export default class Migrate extends HoloCommand {
   static override summary = 'Recompress (and re-key) every file and catalog of a hololib in place, crash-safely.'
@@ -12,7 +14,9 @@ export default class Migrate extends HoloCommand {
 
 Moving to or from none changes the digest algorithm (SHA-256 <-> SipHash-128, as RCC does): files are written under their new names first, then each catalog is swapped atomically, then the compress.no marker is flipped, and only then are the old files no catalog names removed. Catalogs stay compressed (gzip for none and gzip, zstd for zstd), as RCC expects.
 
-A corrupt file is reported (and left, or moved to the quarantine with --on-corrupt quarantine), never rewritten; the migration goes on and exits 1. When the disk fills, the file being written keeps its original and the run stops with ENOSPC. Leave RCC alone while it runs (as for rcc holotree check).`
+A corrupt file is reported (and left, or moved to the quarantine with --on-corrupt quarantine), never rewritten; the migration goes on and exits 1. When the disk fills, the file being written keeps its original and the run stops with ENOSPC. Leave RCC alone while it runs (as for rcc holotree check). Ctrl-C stops it safely and says how to finish.
+
+${ZSTD_HELP}`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --library ~/.robocorp/hololib --to zstd',
@@ -35,6 +39,17 @@ A corrupt file is reported (and left, or moved to the quarantine with --on-corru
 
   async run(): Promise<MigrateResult> {
     const {flags} = await this.parse(Migrate)
+    if (flags.to === 'zstd' && !flags['dry-run']) this.warn(zstdWarning(flags.library))
+    // Ctrl-C: say what was kept and how to finish (stopping anywhere is safe: see the description).
+    let last: Progress | undefined
+    const bar = this.progress('migrate')
+    const onSignal = () => {
+      this.stopProgress()
+      process.stderr.write(`${interruptedMessage(flags.library, flags.to, last)}\n`)
+      process.exit(130)
+    }
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
     const result = await migrate({
       library: flags.library,
       to: flags.to as TargetCodec,
@@ -45,7 +60,13 @@ A corrupt file is reported (and left, or moved to the quarantine with --on-corru
       onCorrupt: flags['on-corrupt'] as OnCorrupt,
       quarantine: flags.quarantine,
       durability: flags['no-fsync'] ? 'none' : (flags.durability as Durability | 'auto'),
-      onProgress: this.progress('migrate'),
+      onProgress: (progress) => {
+        last = progress
+        bar?.(progress)
+      },
+    }).finally(() => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
     })
     this.stopProgress()
     this.log(summary(result))
