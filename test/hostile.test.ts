@@ -104,11 +104,11 @@ describe('damaged libraries give clear errors naming the file', () => {
     expect(error.message).toContain(file)
   })
 
-  it('a catalog that is not a catalog is ECORRUPT naming it', async () => {
+  it('a catalog that is not a catalog is EINPUT (an input error, exit 2) naming it', async () => {
     const path = join(work.dir, 'not-a-catalog')
     await fsp.writeFile(path, gzipSync('{"tree": 5}'))
     const error = await rejection(drop({catalog: path, target: join(work.dir, 't-bad-catalog')}))
-    expect(error.code).toBe('ECORRUPT')
+    expect(error.code).toBe('EINPUT')
     expect(error.message).toContain(path)
     expect(existsSync(join(work.dir, 't-bad-catalog'))).toBe(false)
   })

@@ -1,11 +1,11 @@
-import {promises as fsp} from 'node:fs'
-import {join} from 'node:path'
+import {existsSync, promises as fsp, readdirSync} from 'node:fs'
+import {basename, join} from 'node:path'
 
-import {compressBuffer, decompressBuffer} from './codec/index.js'
-import {HoloError} from './errors.js'
+import {compressBuffer, decompressBuffer, detectFormat} from './codec/index.js'
+import {HoloError, explainSystemError} from './errors.js'
 import {writeFileAtomic} from './fs/atomic.js'
-import {libraryLayout} from './library.js'
-import {goKeyOrder} from './names.js'
+import {isCatalogName, libraryLayout} from './library.js'
+import {goKeyOrder, nameMap, setName} from './names.js'
 import type {Catalog, CatalogDir, CatalogFile, CodecName, ZstdBackend} from './types.js'
 
 /** RCC's CatalogName: `<blueprint>v12.<platform>`. */
@@ -182,9 +182,12 @@ export async function readCatalogFile(path: string): Promise<{catalog: Catalog; 
   } catch (error) {
     if (error instanceof HoloError) throw error
     const code = (error as NodeJS.ErrnoException).code
-    throw new HoloError(code === 'ENOENT' ? 'EMISSING' : 'ECORRUPT', `Cannot read catalog ${path}: ${(error as Error).message}`, {path, cause: error})
+    if (code === 'ENOENT') throw new HoloError('EMISSING', `Cannot read catalog ${path}: no such file`, {path, cause: error})
+    if (code === 'EISDIR') throw new HoloError('EUSAGE', notACatalogFile(path), {path, cause: error})
+    throw explainSystemError(error, 'Cannot read catalog', path)
   }
 
+  const format = detectFormat(stored)
   const json = await decompressBuffer(stored, {path, entry: 'catalog', maxSize: cap}).catch((error: unknown) => {
     if (error instanceof HoloError && error.data?.limit === cap) throw new HoloError(error.code, `${error.message} (${capHint})`, {path, data: error.data, cause: error})
     throw error
@@ -193,16 +196,55 @@ export async function readCatalogFile(path: string): Promise<{catalog: Catalog; 
   try {
     parsed = JSON.parse(json.toString('utf8'))
   } catch (error) {
+    // Plain text that is not JSON is some other file, not a damaged catalog (those are compressed).
+    if (format === 'raw') throw new HoloError('EUSAGE', `${path} is not a catalog: it is neither gzip, zstd nor JSON. ${CATALOG_HINT}`, {path, cause: error})
     throw new HoloError('ECORRUPT', `Catalog ${path} is not valid JSON: ${(error as Error).message}`, {path, cause: error})
+  }
+
+  if (isObject(parsed) && parsed.tree === undefined && typeof parsed.blueprint === 'string' && path.endsWith('.info')) {
+    throw new HoloError('EUSAGE', `${path} is a catalog's .info file (its Info fields only, no tree): pass the catalog beside it, ${path.slice(0, -'.info'.length)}`, {path})
   }
 
   return {catalog: validateCatalog(parsed, path), stored}
 }
 
-/** Check the catalog's shape, naming the file and the JSON path of the first problem. */
+const CATALOG_HINT = 'Pass a catalog: a file in a hololib\'s catalog/ directory named <blueprint>v12.<platform>.'
+
+/** What to say when a directory is given where a catalog file is expected. */
+function notACatalogFile(path: string): string {
+  const layout = libraryLayout(path)
+  const inside = existsSync(layout.catalogDir) ? layout.catalogDir : basename(path) === 'catalog' ? path : undefined
+  if (inside === undefined) return `${path} is a directory, not a catalog file. ${CATALOG_HINT}`
+  let names: string[] = []
+  try {
+    names = readdirSync(inside).filter((name) => isCatalogName(name))
+  } catch {
+    // Unreadable: the hint goes without examples.
+  }
+
+  const what = inside === path ? "a hololib's catalog/ directory" : 'a hololib'
+  const examples = names.length > 0 ? `, for example ${join(inside, names[0])}${names.length > 1 ? ` (${names.length} catalogs there)` : ''}` : ''
+  return `${path} is ${what}, not a catalog file: pass one of the catalogs in ${inside}${examples}`
+}
+
+/** Deeper trees are refused: no path that deep can be opened (PATH_MAX is 4096 bytes on Linux). */
+export const MAX_TREE_DEPTH = 1024
+
+/** Go's fs.FileMode is a uint32: anything else is no mode RCC could have written. */
+export function isGoMode(mode: unknown): mode is number {
+  return Number.isSafeInteger(mode) && (mode as number) >= 0 && (mode as number) < 2 ** 32
+}
+
+/**
+ * Check the catalog's shape and values before anything is written, naming the file and the
+ * entry (its path in the tree) of the first problem: EINPUT. Iterative, so any depth of JSON is
+ * refused cleanly (above MAX_TREE_DEPTH) rather than overflowing the stack. Names, link targets
+ * and Info strings are made well-formed as Go's encoding/json decodes them: a lone surrogate
+ * escape (`"\udc80"`) becomes U+FFFD, so a restore of an unchanged catalog writes nothing.
+ */
 export function validateCatalog(value: unknown, path: string): Catalog {
   const fail = (where: string, what: string): never => {
-    throw new HoloError('ECORRUPT', `Catalog ${path}: ${where} ${what}`, {path, data: {where}})
+    throw new HoloError('EINPUT', `Catalog ${path}: ${where} ${what}`, {path, data: {where}})
   }
 
   if (!isObject(value)) fail('top level', 'is not an object')
@@ -212,15 +254,23 @@ export function validateCatalog(value: unknown, path: string): Catalog {
   }
 
   if (!isObject(root.tree)) fail('tree', 'is missing or not an object')
-  checkDir(root.tree, 'tree', fail)
+  const text = (key: string) => goDecoded(root[key] as string)
+  const identityBytes = Buffer.byteLength(text('identity'))
+  const stack: Array<{dir: unknown; rel: string; depth: number}> = [{dir: root.tree, rel: '', depth: 0}]
+  while (stack.length > 0) {
+    const {dir, rel, depth} = stack.pop() as {dir: unknown; rel: string; depth: number}
+    if (depth > MAX_TREE_DEPTH) fail(`entry ${rel.length > 80 ? `${rel.slice(0, 80)}…` : rel}`, `is more than ${MAX_TREE_DEPTH} directories deep: no system can open a path that deep`)
+    for (const sub of checkDir(dir, rel, identityBytes, fail)) stack.push({...sub, depth: depth + 1})
+  }
+
   return {
-    ...(typeof root.rcc === 'string' ? {rcc: root.rcc} : {}),
-    identity: root.identity as string,
-    path: root.path as string,
-    controller: typeof root.controller === 'string' ? root.controller : '',
-    space: typeof root.space === 'string' ? root.space : '',
-    platform: root.platform as string,
-    blueprint: root.blueprint as string,
+    ...(typeof root.rcc === 'string' ? {rcc: goDecoded(root.rcc)} : {}),
+    identity: text('identity'),
+    path: text('path'),
+    controller: typeof root.controller === 'string' ? goDecoded(root.controller) : '',
+    space: typeof root.space === 'string' ? goDecoded(root.space) : '',
+    platform: text('platform'),
+    blueprint: text('blueprint'),
     lifted: root.lifted === true,
     tree: root.tree as CatalogDir,
   }
@@ -228,32 +278,77 @@ export function validateCatalog(value: unknown, path: string): Catalog {
 
 type Fail = (where: string, what: string) => never
 
-function checkDir(dir: unknown, where: string, fail: Fail): void {
+/** A string as Go decodes it from JSON: lone surrogates become U+FFFD. */
+function goDecoded(value: string): string {
+  return LONE_SURROGATE.test(value) ? value.replace(LONE_SURROGATE_ALL, '\ufffd') : value
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+const LONE_SURROGATE_ALL = new RegExp(LONE_SURROGATE.source, 'g')
+
+/** Entries named with lone surrogates are re-keyed with U+FFFD, as Go's decoder keys them. */
+function goKeys(map: Record<string, unknown>): Record<string, unknown> {
+  if (!Object.keys(map).some((name) => LONE_SURROGATE.test(name))) return map
+  const fixed = nameMap<unknown>()
+  for (const [name, value] of Object.entries(map)) setName(fixed, goDecoded(name), value)
+  return fixed
+}
+
+function entryName(rel: string): string {
+  return rel === '' ? 'the tree root' : `entry ${rel}`
+}
+
+/** Check one directory's own fields and files; returns its subdirectories to visit. */
+function checkDir(dir: unknown, rel: string, identityBytes: number, fail: Fail): Array<{dir: unknown; rel: string}> {
+  const where = entryName(rel)
   if (!isObject(dir)) fail(where, 'is not an object')
   const d = dir as Record<string, unknown>
-  if (typeof d.name !== 'string') fail(`${where}.name`, 'is not a string')
-  if (typeof d.mode !== 'number') fail(`${where}.mode`, 'is not a number')
-  if (d.symlink !== undefined && typeof d.symlink !== 'string') fail(`${where}.symlink`, 'is not a string')
+  if (typeof d.name !== 'string') fail(where, 'has no name string')
+  d.name = goDecoded(d.name as string)
+  if (!isGoMode(d.mode)) fail(where, `has mode ${JSON.stringify(d.mode)}: not a Go file mode (an integer from 0 to 4294967295)`)
+  if (d.symlink !== undefined && typeof d.symlink !== 'string') fail(where, 'has a symlink that is not a string')
+  if (typeof d.symlink === 'string') d.symlink = goDecoded(d.symlink)
   // Go writes null for a nil map; treat it as empty.
   d.subdirs ??= {}
   d.files ??= {}
-  if (!isObject(d.subdirs)) fail(`${where}.subdirs`, 'is not an object')
-  if (!isObject(d.files)) fail(`${where}.files`, 'is not an object')
-  for (const [name, sub] of Object.entries(d.subdirs as object)) checkDir(sub, `${where}/${name}`, fail)
-  for (const [name, file] of Object.entries(d.files as object)) checkFile(file, `${where}/${name}`, fail)
+  if (!isObject(d.subdirs)) fail(where, 'has subdirs that are not an object')
+  if (!isObject(d.files)) fail(where, 'has files that are not an object')
+  d.subdirs = goKeys(d.subdirs as Record<string, unknown>)
+  d.files = goKeys(d.files as Record<string, unknown>)
+  const prefix = rel === '' ? '' : `${rel}/`
+  for (const [name, file] of Object.entries(d.files as object)) checkFile(file, prefix + name, identityBytes, fail)
+  return Object.entries(d.subdirs as object).map(([name, sub]) => ({dir: sub, rel: prefix + name}))
 }
 
-function checkFile(file: unknown, where: string, fail: Fail): void {
+const HEX_DIGEST = /^(?:[0-9a-f]{64}|[0-9a-f]{32})$/
+
+function checkFile(file: unknown, rel: string, identityBytes: number, fail: Fail): void {
+  const where = `entry ${rel}`
   if (!isObject(file)) fail(where, 'is not an object')
   const f = file as Record<string, unknown>
-  if (typeof f.name !== 'string') fail(`${where}.name`, 'is not a string')
-  if (f.symlink !== undefined && typeof f.symlink !== 'string') fail(`${where}.symlink`, 'is not a string')
-  if (!Number.isSafeInteger(f.size) || (f.size as number) < 0) fail(`${where}.size`, 'is not a non-negative integer')
-  if (typeof f.mode !== 'number') fail(`${where}.mode`, 'is not a number')
-  if (typeof f.digest !== 'string') fail(`${where}.digest`, 'is not a string')
+  if (typeof f.name !== 'string') fail(where, 'has no name string')
+  f.name = goDecoded(f.name as string)
+  if (f.symlink !== undefined && typeof f.symlink !== 'string') fail(where, 'has a symlink that is not a string')
+  if (typeof f.symlink === 'string') f.symlink = goDecoded(f.symlink)
+  if (!Number.isSafeInteger(f.size) || (f.size as number) < 0) fail(where, `has size ${JSON.stringify(f.size)}: not a non-negative integer`)
+  if (!isGoMode(f.mode)) fail(where, `has mode ${JSON.stringify(f.mode)}: not a Go file mode (an integer from 0 to 4294967295)`)
+  if (typeof f.digest !== 'string') fail(where, `has digest ${JSON.stringify(f.digest)}: not a string`)
+  // Links may carry no digest (a dangling link); content must be named by 64 (SHA-256) or 32 (SipHash-128) lowercase hex.
+  if (!(f.symlink && f.digest === '') && !HEX_DIGEST.test(f.digest as string)) {
+    fail(where, `has digest ${JSON.stringify(f.digest)}: not 64 (SHA-256) or 32 (SipHash-128) lowercase hex characters`)
+  }
+
   f.rewrite ??= []
-  if (!Array.isArray(f.rewrite) || !(f.rewrite as unknown[]).every((o) => Number.isSafeInteger(o) && (o as number) >= 0)) {
-    fail(`${where}.rewrite`, 'is not an array of non-negative integer offsets')
+  if (!Array.isArray(f.rewrite)) fail(where, 'has rewrite that is not an array of offsets')
+  let previous = -1
+  for (const offset of f.rewrite as unknown[]) {
+    if (!Number.isSafeInteger(offset) || (offset as number) < 0) fail(where, `has relocation offset ${JSON.stringify(offset)}: not a non-negative integer`)
+    if ((offset as number) <= previous) fail(where, `has relocation offsets out of order (${offset} after ${previous}): they must ascend`)
+    if ((offset as number) + identityBytes > (f.size as number)) {
+      fail(where, `has relocation offset ${offset}: the identity (${identityBytes} bytes) written there would run past its size, ${f.size} bytes`)
+    }
+
+    previous = offset as number
   }
 }
 
