@@ -20,7 +20,7 @@ Strategies for uncompressed files without relocations: copy; reflink (copy-on-wr
   ]
 
   static override args = {
-    catalog: Args.file({description: 'catalog file to restore', required: true, exists: true}),
+    catalog: Args.string({description: 'catalog file to restore (in a hololib\'s catalog/ directory)', required: true}),
   }
 
   static override flags = {

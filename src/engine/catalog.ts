@@ -141,8 +141,8 @@ export async function saveCatalog(root: string, catalog: Catalog, options: SaveC
 }
 
 /** Read a catalog in any format (gzip, zstd or raw JSON, by magic bytes) and check its shape. */
-export async function loadCatalog(path: string): Promise<Catalog> {
-  return (await readCatalogFile(path)).catalog
+export async function loadCatalog(path: string, options: {given?: boolean} = {}): Promise<Catalog> {
+  return (await readCatalogFile(path, options)).catalog
 }
 
 /**
@@ -165,8 +165,11 @@ export function catalogMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
   return Number(value)
 }
 
-/** The catalog and its stored bytes (for callers that report the stored format and size). */
-export async function readCatalogFile(path: string): Promise<{catalog: Catalog; stored: Buffer}> {
+/**
+ * The catalog and its stored bytes (for callers that report the stored format and size).
+ * `given`: the user named this path, so a missing file is a usage error (exit 2), not EMISSING.
+ */
+export async function readCatalogFile(path: string, options: {given?: boolean} = {}): Promise<{catalog: Catalog; stored: Buffer}> {
   const cap = catalogMaxBytes()
   const capHint = `the catalog cap of ${cap} bytes (${CATALOG_MAX_ENV} raises it)`
   let stored: Buffer
@@ -182,7 +185,12 @@ export async function readCatalogFile(path: string): Promise<{catalog: Catalog; 
   } catch (error) {
     if (error instanceof HoloError) throw error
     const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') throw new HoloError('EMISSING', `Cannot read catalog ${path}: no such file`, {path, cause: error})
+    if (code === 'ENOENT') {
+      // A catalog someone names is an input; one that vanished from a library is a missing file.
+      if (options.given) throw new HoloError('EUSAGE', `No catalog at ${path}: no such file. ${CATALOG_HINT}`, {path, cause: error})
+      throw new HoloError('EMISSING', `Cannot read catalog ${path}: no such file`, {path, cause: error})
+    }
+
     if (code === 'EISDIR') throw new HoloError('EUSAGE', notACatalogFile(path), {path, cause: error})
     throw explainSystemError(error, 'Cannot read catalog', path)
   }

@@ -6,7 +6,9 @@ import pMap from 'p-map'
 import {loadCatalog, readCatalogFile} from './catalog.js'
 import {STREAM_THRESHOLD_BYTES} from './codec/index.js'
 import type {GzipBackend} from './codec/index.js'
-import {HoloError} from './errors.js'
+import {HoloError, explainSystemError, isHoloError} from './errors.js'
+import {makeDirectories} from './fs/mkdirs.js'
+import {forEntry} from './restore/checks.js'
 import {writeFileAtomic} from './fs/atomic.js'
 import {defaultJobs} from './jobs.js'
 import {libraryFilePath, libraryLayout} from './library.js'
@@ -80,11 +82,12 @@ export async function drop(options: DropOptions): Promise<DropResult> {
   const target = resolve(options.target)
   const verify = options.verify !== false
   // Read once: the stored bytes become the target's .meta at the end.
-  const {catalog, stored: storedCatalog} = await readCatalogFile(catalogPath)
+  const {catalog, stored: storedCatalog} = await readCatalogFile(catalogPath, {given: true})
   // Everything that can be refused is refused before the first write.
   const plan = planRestore(catalog, catalogPath, target)
   const relocation = relocationFor(catalog, plan, target, catalogPath)
 
+  if (plan.files.length > 0) await assertLibrary(root, catalogPath)
   await openRestoredTarget(target)
   const fresh = await prepareTarget(target)
   const metaPath = `${target}.meta`
@@ -120,7 +123,7 @@ export async function drop(options: DropOptions): Promise<DropResult> {
   const tick = () => options.onProgress?.({phase: 'drop', done: small + large, total})
   const stats = emptyStats()
   // Small files go to worker threads; big ones stream here, in bounded memory, meanwhile.
-  const [smallStats] = await Promise.all([
+  const [smallStats] = await inCatalog(catalogPath, Promise.all([
     runOnWorkers(
       tasks.filter((t) => t.size <= STREAM_THRESHOLD_BYTES),
       settings,
@@ -135,13 +138,18 @@ export async function drop(options: DropOptions): Promise<DropResult> {
     pMap(
       tasks.filter((t) => t.size > STREAM_THRESHOLD_BYTES),
       async (task) => {
-        await (task.unchanged && (await unchangedOnDisk(task)) ? stats.skipped++ : restoreLargeFile(task, settings, stats))
+        try {
+          await (task.unchanged && (await unchangedOnDisk(task)) ? stats.skipped++ : restoreLargeFile(task, settings, stats))
+        } catch (error) {
+          throw forEntry(error, task)
+        }
+
         large++
         tick()
       },
       {concurrency: 2},
     ),
-  ])
+  ]))
   addStats(stats, smallStats)
   for (const link of plan.links) {
     await restoreSymlink(link, fresh)
@@ -236,9 +244,29 @@ async function prepareTarget(target: string): Promise<boolean> {
     const entries = await fsp.readdir(target)
     return entries.length === 0
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-    await fsp.mkdir(target, {recursive: true, mode: 0o750})
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw explainSystemError(error, 'Cannot read the target', target)
+    await makeDirectories(target, 'the target', 0o750)
     return true
+  }
+}
+
+/** The hololib must be a directory holding library/: checked before the target is touched. */
+async function assertLibrary(root: string, catalogPath: string): Promise<void> {
+  const stats = await fsp.stat(root).catch(() => null)
+  const hint = 'pass --library the hololib root, the directory holding catalog/ and library/ (default: the directory above the catalog\'s catalog/)'
+  if (!stats) throw new HoloError('EUSAGE', `Hololib ${root} does not exist: ${hint}`, {path: root})
+  if (!stats.isDirectory()) throw new HoloError('EUSAGE', `Hololib ${root} is a file, not a directory: ${hint}`, {path: root})
+  const library = await fsp.stat(libraryLayout(root).libraryDir).catch(() => null)
+  if (!library?.isDirectory()) throw new HoloError('EUSAGE', `${root} is not a hololib (it has no library/ directory) for ${catalogPath}: ${hint}`, {path: root})
+}
+
+/** Failures of the file phase name the catalog as well as the entry. */
+async function inCatalog<T>(catalogPath: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work
+  } catch (error) {
+    if (!isHoloError(error) || error.message.includes(catalogPath)) throw error
+    throw new HoloError(error.code, `Catalog ${catalogPath}: ${error.message}`, {path: error.path, data: error.data, cause: error})
   }
 }
 

@@ -65,7 +65,7 @@ export async function inspect(options: InspectOptions): Promise<InspectResult> {
   const library = kind === 'library' ? path : resolve(path, '..', '..')
   const catalogPaths = kind === 'library' ? await listCatalogs(library) : [path]
   const catalogs: Array<{path: string; catalog: Catalog}> = []
-  for (const catalogPath of catalogPaths) catalogs.push({path: catalogPath, catalog: await loadCatalog(catalogPath)})
+  for (const catalogPath of catalogPaths) catalogs.push({path: catalogPath, catalog: await loadCatalog(catalogPath, {given: kind === 'catalog'})})
 
   const unique = new Map<string, number>() // digest -> raw size
   const summaries: CatalogSummary[] = []

@@ -1,4 +1,5 @@
-import {HoloError} from '../errors.js'
+import {HoloError, explainSystemError, isHoloError} from '../errors.js'
+import {digestBuffer} from '../digest.js'
 import {detectFormat} from '../codec/index.js'
 import type {DigestAlgorithm, StoredFormat} from '../types.js'
 import type {RestoreTask} from './types.js'
@@ -18,6 +19,32 @@ export function storedFormat(task: RestoreTask, head: Uint8Array): StoredFormat 
 
 export function missing(task: RestoreTask): HoloError {
   return new HoloError('EMISSING', `Hololib is missing ${task.source}, needed for ${task.rel}`, {path: task.source})
+}
+
+/**
+ * Content of the wrong size: when it still hashes to its digest the library file is sound and the
+ * catalog entry's size is wrong (EINPUT, naming the entry); otherwise the library file is damaged.
+ */
+export function checkContentSize(content: Uint8Array, task: RestoreTask): void {
+  if (content.length === task.size) return
+  if (digestBuffer(algorithmOf(task.digest), content) === task.digest) {
+    throw new HoloError('EINPUT', `Catalog entry ${task.rel} says ${task.size} bytes, but its content (${task.source}, which hashes to its digest) holds ${content.length}: the catalog is wrong, not the library`, {
+      path: task.source,
+      data: {entry: task.rel, expected: task.size, actual: content.length},
+    })
+  }
+
+  checkSize(content.length, task)
+}
+
+/** Any failure while restoring one file, with the catalog entry named (and system errors explained). */
+export function forEntry(error: unknown, task: RestoreTask): unknown {
+  if (isHoloError(error)) {
+    if (error.message.includes(task.rel)) return error
+    return new HoloError(error.code, `Catalog entry ${task.rel}: ${error.message}`, {path: error.path, data: error.data, cause: error})
+  }
+
+  return explainSystemError(error, `Cannot restore catalog entry ${task.rel} to`, task.path)
 }
 
 export function checkSize(actual: number, task: RestoreTask): void {

@@ -4,6 +4,7 @@ import {copyPlain, restoreFile} from './restore-file.js'
 import {emptyStats} from './types.js'
 import type {RestoreSettings, RestoreStats, RestoreTask} from './types.js'
 import {serializeError} from './wire.js'
+import {forEntry} from './checks.js'
 
 /** A restore worker: restores the batches of files it is sent and answers with their stats. */
 export interface BatchRequest {
@@ -35,7 +36,7 @@ parentPort?.on('message', async (request: BatchRequest) => {
         if (request.op === 'copy') copyPlain(task, stats)
         else await restoreFile(task, request.settings, stats)
       } catch (error) {
-        failure ??= error
+        failure ??= forEntry(error, task)
       }
     }
   }
