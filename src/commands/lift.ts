@@ -54,6 +54,8 @@ The default codec is zstd: ${ZSTD_HELP} Use --codec gzip for a library released 
     this.stopProgress()
     this.log(result.catalog)
     if (flags.codec === 'zstd') this.warn(zstdWarning(flags.library))
+    for (const skipped of result.skipped) this.warn(`skipped ${skipped.path}: ${skipped.reason}`)
+    for (const replaced of result.replaced) this.warn(`library file ${replaced.path} ${replaced.reason}: stored it again`)
     this.logToStderr(
       `${result.files} files (${(result.bytes / 1e6).toFixed(1)} MB), ${result.filesStored} stored, ${result.filesDeduplicated} already present, ` +
         `${result.relocatedFiles} with relocations, ${result.symlinks} symlinks, ${result.seconds.toFixed(2)} s`,

@@ -7,15 +7,16 @@ import {pipeline} from 'node:stream/promises'
 
 import pMap from 'p-map'
 
-import {saveCatalog} from './catalog.js'
+import {MAX_TREE_DEPTH, saveCatalog} from './catalog.js'
 import {catalogName, goPlatform} from './catalog.js'
 import {STREAM_THRESHOLD_BYTES, compressBuffer, createCompressStream} from './codec/index.js'
 import {createDigester, digestBuffer} from './digest.js'
-import {HoloError} from './errors.js'
+import {HoloError, explainSystemError} from './errors.js'
 import {fsyncFile, tempPathFor, writeFileAtomic} from './fs/atomic.js'
 import {digestAlgorithmFor, libraryFilePath, prepareLibrary} from './library.js'
 import {goModeFromPosix} from './mode.js'
 import {getName, nameMap, setName} from './names.js'
+import {probeStoredFile} from './stored-probe.js'
 import {defaultLiftConcurrency} from './jobs.js'
 import {RelocationScanner, findRelocations} from './relocate.js'
 import type {Catalog, CatalogDir, CatalogFile, CodecName, DigestAlgorithm, ProgressCallback, ZstdBackend} from './types.js'
@@ -43,6 +44,13 @@ export interface LiftOptions {
   rccExcludes?: boolean
   /** fsync each library file before its rename; default true. */
   fsync?: boolean
+  /**
+   * What to make of a library file already stored under a content's digest: `probe` (default)
+   * checks its size, gzip trailer or zstd frames and stores it again when damaged; `trust` reuses
+   * it unseen, as RCC does.
+   */
+  existing?: 'probe' | 'trust'
+
   onProgress?: ProgressCallback
 }
 
@@ -61,6 +69,10 @@ export interface LiftResult {
   storedBytesWritten: number
   relocatedFiles: number
   relocations: number
+  /** Sockets, FIFOs and devices: left out, each with its reason. */
+  skipped: SkippedEntry[]
+  /** Library files that were already there but damaged (emptied, truncated): stored again. */
+  replaced: SkippedEntry[]
   seconds: number
 }
 
@@ -81,19 +93,21 @@ export async function lift(options: LiftOptions): Promise<LiftResult> {
   const started = performance.now()
   const source = resolve(options.source)
   const rootStats = await fsp.stat(source).catch((error: NodeJS.ErrnoException) => {
-    throw new HoloError('EUSAGE', `Cannot lift ${source}: ${error.code === 'ENOENT' ? 'no such directory' : error.message}`, {path: source})
+    if (error.code === 'ENOENT') throw new HoloError('EUSAGE', `Cannot lift ${source}: no such directory`, {path: source})
+    throw explainSystemError(error, 'Cannot lift', source)
   })
   if (!rootStats.isDirectory()) throw new HoloError('EUSAGE', `Cannot lift ${source}: not a directory`, {path: source})
 
   const compressed = options.codec !== 'none'
-  await prepareLibrary(options.library, compressed)
+  await assertLibraryPath(resolve(options.library))
   const algorithm = digestAlgorithmFor(compressed)
   const identity = options.identity ?? basename(source)
   const needle = Buffer.from(identity)
 
-  const state: WalkState = {jobs: [], links: [], dirs: 0, symlinks: 0, rccExcludes: options.rccExcludes === true}
-  // RCC's root Dir has an empty name.
-  const tree = await walk(source, '', rootStats, state)
+  const state: WalkState = {jobs: [], links: [], dirs: 0, symlinks: 0, rccExcludes: options.rccExcludes === true, skipped: []}
+  // The walk only reads: every name is checked before the library is touched. RCC's root Dir has an empty name.
+  const tree = await walk(source, '', rootStats, state, 0)
+  await prepareLibrary(options.library, compressed)
   const {jobs} = state
 
   const store = new LibraryWriter(options, algorithm)
@@ -103,7 +117,9 @@ export async function lift(options: LiftOptions): Promise<LiftResult> {
   await pMap(
     jobs,
     async (job) => {
-      await store.put(job, needle)
+      await store.put(job, needle).catch((error: NodeJS.ErrnoException) => {
+        throw explainSystemError(error, `Cannot lift ${job.path}:`, error.path ?? job.path)
+      })
       done++
       doneBytes += job.stats.size
       options.onProgress?.({phase: 'lift', done, total: jobs.length, bytes: doneBytes, totalBytes})
@@ -140,6 +156,8 @@ export async function lift(options: LiftOptions): Promise<LiftResult> {
     storedBytesWritten: store.storedBytes,
     relocatedFiles,
     relocations: jobs.reduce((sum, job) => sum + job.entry.rewrite.length, 0),
+    skipped: state.skipped,
+    replaced: store.replaced,
     seconds: (performance.now() - started) / 1000,
   }
 }
@@ -158,6 +176,13 @@ interface WalkState {
   dirs: number
   symlinks: number
   rccExcludes: boolean
+  skipped: SkippedEntry[]
+}
+
+/** Something in the tree that lift leaves out, and why. */
+export interface SkippedEntry {
+  path: string
+  reason: string
 }
 
 /**
@@ -166,16 +191,27 @@ interface WalkState {
  * tree, at content that is not the tree's to store. A symlinked directory is not walked into
  * (RCC walks it as a shadow; a link to an ancestor would never end), so it restores as a link.
  */
-async function walk(path: string, name: string, stats: Stats, state: WalkState): Promise<CatalogDir> {
+async function walk(path: string, name: string, stats: Stats, state: WalkState, depth: number): Promise<CatalogDir> {
+  if (depth > MAX_TREE_DEPTH) throw new HoloError('EINPUT', `Cannot lift ${path}: it is more than ${MAX_TREE_DEPTH} directories deep, deeper than a catalog may be`, {path})
   state.dirs++
   const dir: CatalogDir = {name, mode: goModeFromPosix(stats.mode), subdirs: nameMap(), files: nameMap()}
-  const names = (await fsp.readdir(path)).filter((n) => !(state.rccExcludes && excluded(n))).sort()
-  const children = await Promise.all(names.map(async (n) => ({name: n, stats: await fsp.lstat(join(path, n))})))
+  const raw = await fsp.readdir(path, {encoding: 'buffer'}).catch((error: unknown) => {
+    throw explainSystemError(error, 'Cannot read directory', path)
+  })
+  const names = raw.map((bytes) => utf8Name(bytes, path)).filter((n) => !(state.rccExcludes && excluded(n))).sort()
+  const children = await Promise.all(
+    names.map(async (n) => ({
+      name: n,
+      stats: await fsp.lstat(join(path, n)).catch((error: unknown) => {
+        throw explainSystemError(error, 'Cannot lift', join(path, n))
+      }),
+    })),
+  )
   for (const {name: childName, stats: child} of children) {
     const childPath = join(path, childName)
     if (child.isSymbolicLink()) {
       state.symlinks++
-      const symlink = await fsp.readlink(childPath)
+      const symlink = utf8Name(await fsp.readlink(childPath, {encoding: 'buffer'}), childPath, 'the target of the symlink')
       const target = await fsp.stat(childPath).catch(() => null)
       if (target?.isDirectory()) {
         setName(dir.subdirs, childName, {name: childName, symlink, mode: goModeFromPosix(target.mode), subdirs: nameMap<CatalogDir>(), files: nameMap<CatalogFile>()})
@@ -186,13 +222,15 @@ async function walk(path: string, name: string, stats: Stats, state: WalkState):
         if (target?.isFile()) state.links.push({path: childPath, entry})
       }
     } else if (child.isDirectory()) {
-      setName(dir.subdirs, childName, await walk(childPath, childName, child, state))
+      setName(dir.subdirs, childName, await walk(childPath, childName, child, state, depth + 1))
     } else if (child.isFile()) {
       const entry: CatalogFile = {name: childName, size: child.size, mode: goModeFromPosix(child.mode), digest: '', rewrite: []}
       setName(dir.files, childName, entry)
       state.jobs.push({path: childPath, stats: child, entry})
+    } else {
+      // Sockets, fifos and devices have no content to restore: said, not silently dropped.
+      state.skipped.push({path: childPath, reason: `${specialKind(child)}: no content a catalog can hold`})
     }
-    // Sockets, fifos and devices have no content to restore.
   }
 
   return dir
@@ -224,6 +262,36 @@ async function describeLinks(links: LinkJob[], source: string, tree: CatalogDir)
   }
 }
 
+function specialKind(stats: Stats): string {
+  if (stats.isFIFO()) return 'a named pipe (FIFO)'
+  if (stats.isSocket()) return 'a socket'
+  if (stats.isCharacterDevice()) return 'a character device'
+  if (stats.isBlockDevice()) return 'a block device'
+  return 'not a regular file, directory or symlink'
+}
+
+/**
+ * A name read as bytes, refused unless it is plain UTF-8: a catalog is JSON, which holds text,
+ * and RCC's Go writes invalid bytes as U+FFFD, so such a name could never be restored as it
+ * was. The error shows the bytes escaped (`caf\xe9.txt`). `parent` is the directory (or, for a
+ * link target, the link) the name belongs to.
+ */
+function utf8Name(bytes: Buffer, parent: string, what = 'its name'): string {
+  const text = bytes.toString('utf8')
+  if (Buffer.from(text, 'utf8').equals(bytes)) return text
+  const shown = [...bytes].map((b) => (b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('')
+  const where = what === 'its name' ? join(parent, shown) : parent
+  throw new HoloError('EINPUT', `Cannot lift ${where}: ${what} is not valid UTF-8 (${shown}); a catalog (JSON) cannot hold it and RCC would restore it under another name. Rename it, or leave it out of the tree.`, {path: where, data: {bytes: bytes.toString('hex')}})
+}
+
+/** The library must be a directory (or not exist yet): checked before anything is written. */
+async function assertLibraryPath(root: string): Promise<void> {
+  const stats = await fsp.stat(root).catch(() => null)
+  if (stats && !stats.isDirectory()) {
+    throw new HoloError('EUSAGE', `Hololib ${root} is a file, not a directory: pass --library the hololib root, the directory that holds (or will hold) catalog/ and library/`, {path: root})
+  }
+}
+
 /** A stable blueprint for a lifted tree: 16 hex of a hash of its identity and catalog tree. */
 function treeBlueprint(tree: CatalogDir, identity: string): string {
   return createHash('sha256').update(identity).update(JSON.stringify(tree)).digest('hex').slice(0, 16)
@@ -246,6 +314,8 @@ class LibraryWriter {
   private readonly madeDirs = new Set<string>()
   // Digests stored (or being stored) by this lift: identical files are compressed once.
   private readonly seen = new Set<string>()
+  /** Damaged library files found under a content's name, stored anew. */
+  readonly replaced: SkippedEntry[] = []
 
   constructor(
     private readonly options: LiftOptions,
@@ -258,7 +328,7 @@ class LibraryWriter {
     job.entry.digest = digestBuffer(this.algorithm, data)
     job.entry.rewrite = findRelocations(data, needle)
     job.entry.size = data.length
-    if (this.claimed(job.entry.digest)) return
+    if (await this.claimed(job.entry.digest, job.entry.size)) return
     const target = libraryFilePath(this.options.library, job.entry.digest)
     const stored = await compressBuffer(this.options.codec, data, {level: this.options.level, zstdBackend: this.options.zstdBackend})
     await this.mkdirFor(target)
@@ -300,7 +370,7 @@ class LibraryWriter {
       job.entry.digest = digester.digest()
       job.entry.rewrite = scanner.offsets
       job.entry.size = size
-      if (this.claimed(job.entry.digest)) return
+      if (await this.claimed(job.entry.digest, job.entry.size)) return
       const target = libraryFilePath(this.options.library, job.entry.digest)
       await this.mkdirFor(target)
       await fsp.rename(temp, target)
@@ -311,11 +381,19 @@ class LibraryWriter {
     }
   }
 
-  /** True when the content is already in the library or claimed by another file of this lift (RCC dedupes by existence, too). */
-  private claimed(digest: string): boolean {
+  /**
+   * True when the content is already in the library or claimed by another file of this lift (RCC
+   * dedupes by existence alone). A file already there is probed first (size, gzip trailer, zstd
+   * frames): a damaged one is not reused but stored again over it, atomically, and reported.
+   */
+  private async claimed(digest: string, size: number): Promise<boolean> {
     if (this.seen.has(digest)) return true
     this.seen.add(digest)
-    return existsSync(libraryFilePath(this.options.library, digest))
+    if (this.options.existing === 'trust') return existsSync(libraryFilePath(this.options.library, digest))
+    const path = libraryFilePath(this.options.library, digest)
+    const probe = await probeStoredFile(path, size, this.algorithm)
+    if (probe.state === 'damaged') this.replaced.push({path, reason: probe.reason})
+    return probe.state === 'sound'
   }
 
   private async mkdirFor(file: string): Promise<void> {
