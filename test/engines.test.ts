@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {collectEngines, engineArgv, parseEngineFlag, validateEngines} from '../src/bench/engines.js'
+import {collectEngines, engineArgv, loadEngineFile, parseEngineFlag, validateEngines} from '../src/bench/engines.js'
 import {restoreName} from '../src/bench/runner.js'
 import {runTimed} from '../src/bench/spawn-timed.js'
 
@@ -36,6 +36,12 @@ describe('engine templates', () => {
     expect(usage([{name: 'r', restore: 'true {target}', gzipReference: 'nothing'}])).toMatch(/gzipReference "nothing" is not a variant or engine/)
   })
 
+  it('the RCC engine file names real scripts and valid templates (run from the repository root)', () => {
+    const engines = loadEngineFile(new URL('../bench/rcc-engines.json', import.meta.url).pathname)
+    expect(engines.map((engine) => engine.name)).toEqual(['rcc-main', 'rcc-fork', 'holobench@rcc-main-lib', 'holobench@rcc-fork-lib', 'holobench-noverify@rcc-fork-lib'])
+    expect(() => validateEngines(engines, ['gzip', 'zstd'])).not.toThrow()
+  })
+
   it('attach --engine-lift to its engine', () => {
     const engines = collectEngines([], [{name: 'own', restore: 'true {target}'}], [{name: 'own', lift: 'true {tree} {library}'}])
     expect(engines).toEqual([{name: 'own', restore: 'true {target}', lift: 'true {tree} {library}'}])
@@ -65,5 +71,17 @@ describe('timed processes', () => {
 
   it('reject a command that cannot start', async () => {
     await expect(runTimed(['/nonexistent/restorer'])).rejects.toMatchObject({code: 'ENOENT'})
+  })
+})
+
+describe('scripts/rcc-engine.sh', () => {
+  it('names the missing RCC peer and exits 2 when the binaries are not there', async () => {
+    const script = new URL('../scripts/rcc-engine.sh', import.meta.url).pathname
+    const run = await runTimed([script, 'main', 'restore', '/nonexistent-library', '/nonexistent-target'], {env: {PATH: process.env.PATH, RCC_PEER_BIN: '/nonexistent-rcc-peer'}})
+    expect(run.code).toBe(2)
+    expect(run.stderr).toMatch(/rcc-drop-main not found \(set RCC_PEER_BIN/)
+    const usage = await runTimed([script, 'beta', 'restore'])
+    expect(usage.code).toBe(2)
+    expect(usage.stderr).toMatch(/^usage:/)
   })
 })

@@ -298,7 +298,7 @@ function enginePlan(engine: EngineSpec, catalogs: Map<CodecName, string>, lifted
   const place = own instanceof Error ? undefined : own ?? {catalog: catalogs.get(codec as CodecName) as string, library: ''}
   if (place && !own) place.library = join(place.catalog, '..', '..')
   const restore: RestoreTask = async (target) => {
-    if (own instanceof Error) throw new RowError(`engine ${engine.name}: ${own.message}`, 'failed')
+    if (own instanceof Error) throw new RowError(`engine ${engine.name}: ${engine.libraryOf ? `the library of engine ${engine.libraryOf}: ` : ''}${own.message}`, 'failed')
     const values = {catalog: place!.catalog, library: place!.library, target, codec: codec ?? '', identity: corpus.identity}
     const run = await startEngine(engine, 'restore', engineArgv(engine.restore, values))
     if (run.code !== 0) throw new RowError(`engine ${engine.name}: restore ${exitText(run)}: ${lastLine(run)}`, 'failed')
