@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 import type {ResultsFile} from '../src/bench/results.js'
 import {renderMarkdown} from '../src/report/markdown.js'
 import {renderAnswer} from '../src/report/text.js'
-import {classify, EQUIVALENCE_MARGIN, headlinesFor, headlineText} from '../src/report/verdict.js'
+import {classify, EQUIVALENCE_MARGIN, headlinesFor, headlineText, scenarioCaveats} from '../src/report/verdict.js'
 import {verdictCaseResults, type VerdictCase} from './helpers/results-fixture.js'
 
 const CASES: VerdictCase[] = ['faster', 'no-difference', 'slower', 'inconclusive']
@@ -65,5 +65,27 @@ describe('headline verdicts', () => {
       expect(text).toContain('file-system metadata dominates every ratio')
       expect(text.indexOf('expected by the proposal')).toBeGreaterThan(text.indexOf(headlineText(headlinesFor(file, file.scenarios[0])[0])))
     }
+  })
+
+  it('label the mode beside the numbers, and answer external engines against their own reference', () => {
+    const file = verdictCaseResults('faster')
+    file.settings.mode = 'process'
+    const scenario = file.scenarios[0]
+    expect(scenarioCaveats(file, scenario).join(' ')).toMatch(/process mode: each restore is a fresh process timed from spawn to exit/)
+    file.settings.mode = 'in-process'
+    expect(scenarioCaveats(file, scenario).join(' ')).toMatch(/in-process mode: .*process start-up excluded/)
+
+    // Two engines: released RCC against holobench's gzip, the zstd fork against released RCC.
+    const zstd = scenario.rows.find((row) => row.variant === 'zstd')!
+    const gzip = scenario.rows.find((row) => row.variant === 'gzip')!
+    scenario.rows.push(
+      {...structuredClone(gzip), variant: 'rcc-main', kind: 'engine', mode: 'process', strategy: 'engine'},
+      {...structuredClone(zstd), variant: 'rcc-fork', kind: 'engine', mode: 'process', strategy: 'engine', gzipReference: 'rcc-main'},
+      {...structuredClone(zstd), variant: 'broken', kind: 'engine', mode: 'process', strategy: 'engine', status: 'wrong', reason: 'lib/a.py differs', stats: null, ratioToGzip: null},
+    )
+    const texts = headlinesFor(file, scenario).map(headlineText)
+    expect(texts).toContainEqual(expect.stringMatching(/^rcc-fork vs rcc-main: \d\.\d\d× faster/))
+    expect(texts).toContainEqual(expect.stringMatching(/^rcc-main vs gzip: /))
+    expect(texts).toContainEqual('broken vs gzip: not measured (restored a wrong tree, so not timed: lib/a.py differs)')
   })
 })

@@ -37,6 +37,8 @@ export interface Interval {
 export interface Headline {
   scenario: string
   variant: string
+  /** The row the speed-up is against: gzip, or the reference an external engine names. */
+  baseline: string
   verdict: HeadlineVerdict
   /** gzip median ÷ variant median with its 95% interval; null when not measured. */
   speedup: Interval | null
@@ -69,10 +71,13 @@ export function allHeadlines(file: ResultsFile): Headline[] {
   return file.scenarios.flatMap((scenario) => headlinesFor(file, scenario))
 }
 
-function headlineOf(file: ResultsFile, scenario: ScenarioResult, row: VariantResult, gzip: VariantResult | undefined): Headline {
-  const base = {scenario: scenario.scenario, variant: row.variant, libraryChange: libraryChange(scenario, row), caveats: rowCaveats(row), advice: [] as string[]}
+function headlineOf(file: ResultsFile, scenario: ScenarioResult, row: VariantResult, holobenchGzip: VariantResult | undefined): Headline {
+  // An external engine's ratio may be against another engine (e.g. RCC's zstd fork against released RCC).
+  const baseline = row.gzipReference ?? HEADLINE_BASELINE
+  const gzip = row.gzipReference ? scenario.rows.find((candidate) => candidate.variant === row.gzipReference) : holobenchGzip
+  const base = {scenario: scenario.scenario, variant: row.variant, baseline, libraryChange: libraryChange(scenario, row), caveats: rowCaveats(row), advice: [] as string[]}
   if (row.status !== 'ok' || !row.stats) return {...base, verdict: 'not-measured', speedup: null, reason: notMeasuredReason(row)}
-  if (!row.ratioToGzip || !gzip?.stats || gzip.status !== 'ok') return {...base, verdict: 'not-measured', speedup: null, reason: 'no gzip row in this run to compare with'}
+  if (!row.ratioToGzip || !gzip?.stats || gzip.status !== 'ok') return {...base, verdict: 'not-measured', speedup: null, reason: `no ${baseline} row in this run to compare with`}
   const speedup = speedupOf(row.ratioToGzip)
   const verdict = classify(speedup)
   const runs = Math.min(row.stats.runs, gzip.stats.runs)
@@ -80,15 +85,23 @@ function headlineOf(file: ResultsFile, scenario: ScenarioResult, row: VariantRes
 }
 
 function notMeasuredReason(row: VariantResult): string {
+  if (row.status === 'wrong') return `restored a wrong tree, so not timed: ${row.reason ?? 'see the tree check'}`
   if (row.strategy === 'reflink' && row.status === 'unsupported') return `${row.reason ?? 'the scratch cannot clone files'}; reflink needs a copy-on-write scratch (scripts/cow-scratch.sh)`
   return row.reason ? `${row.status}: ${row.reason}` : row.status
 }
 
 function libraryChange(scenario: ScenarioResult, row: VariantResult): number | null {
-  const gzip = scenario.libraries.find((library: LibraryResult) => library.codec === 'gzip')
-  const own = libraryFor(scenario, row)
-  if (!gzip || !own || gzip.storedBytes <= 0) return null
-  return own.storedBytes / gzip.storedBytes - 1
+  const stored = storedBytesOf(scenario, row)
+  const reference = row.gzipReference ? scenario.rows.find((candidate) => candidate.variant === row.gzipReference) : undefined
+  const base = reference ? storedBytesOf(scenario, reference) : (scenario.libraries.find((library: LibraryResult) => library.codec === 'gzip')?.storedBytes ?? null)
+  if (stored === null || base === null || base <= 0) return null
+  return stored / base - 1
+}
+
+/** Stored bytes of the library a row restores: an engine's own lift, else holobench's library of its codec. */
+function storedBytesOf(scenario: ScenarioResult, row: VariantResult): number | null {
+  const own = row.kind === 'engine' ? scenario.engineLibraries?.find((library) => library.engine === row.variant) : undefined
+  return own ? own.storedBytes : (libraryFor(scenario, row)?.storedBytes ?? null)
 }
 
 /** Caveats that qualify this row's number, whatever the verdict. */
@@ -114,12 +127,10 @@ export function scenarioCaveats(file: ResultsFile, scenario: ScenarioResult): st
   return caveats
 }
 
-/** How restores ran, when the results say: in this process (no start-up) or one process each. */
+/** How restores were timed: one fresh process each (what users wait for) or warmed up in-process. */
 export function modeText(file: ResultsFile): string {
-  const mode = (file.settings as {mode?: string}).mode
-  if (mode === 'process') return 'process mode: each restore is its own process, start-up included, as RCC runs'
-  if (mode === 'in-process') return 'in-process mode: restores run inside holobench, without process start-up'
-  return ''
+  if (file.settings.mode === 'process') return 'process mode: each restore is a fresh process timed from spawn to exit, start-up included (the floor is timed in-process)'
+  return 'in-process mode: restores run warmed up inside holobench, process start-up excluded (engine profiling); a user waits for a process, start-up included (--mode process)'
 }
 
 export function isMemoryFs(fs: string): boolean {
@@ -164,7 +175,7 @@ export function verdictText(headline: Headline): string {
 
 /** "library +0.3%" (the variant's stored library against gzip's), or '' when unknown. */
 export function libraryText(headline: Headline): string {
-  if (headline.libraryChange === null || headline.variant === HEADLINE_BASELINE) return ''
+  if (headline.libraryChange === null) return ''
   return `library ${formatPercent(headline.libraryChange * 100, true)}`
 }
 
@@ -174,7 +185,7 @@ export function libraryText(headline: Headline): string {
  */
 export function headlineText(headline: Headline): string {
   const library = headline.verdict === 'not-measured' ? '' : libraryText(headline)
-  return `${headline.variant} vs ${HEADLINE_BASELINE}: ${verdictText(headline)}${library ? `, ${library}` : ''}`
+  return `${headline.variant} vs ${headline.baseline}: ${verdictText(headline)}${library ? `, ${library}` : ''}`
 }
 
 /** The lines under a headline: "to settle it: …" for inconclusive ones, then the caveats. */
