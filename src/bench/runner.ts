@@ -48,6 +48,8 @@ export interface RunOptions {
   onScenario?: (partial: ResultsFile) => Promise<void>
   /** Lift as RCC does, without __pycache__, *.pyc, .git, …; default false: every file of the corpus. */
   rccExcludes?: boolean
+  /** The identity --tree corpora are lifted with (default: each tree's basename); a name, as restores go to scratch directories. */
+  identity?: string
   /** Rounds the variants are interleaved in (default 5, at most minRuns). */
   rounds?: number
   /** Test-only: add `factor` × the measured time as busy work to matching variants' restores. */
@@ -125,7 +127,7 @@ async function corpora(options: RunOptions): Promise<Corpus[]> {
 
   for (const tree of options.trees ?? []) {
     const root = resolve(tree)
-    list.push({label: `tree:${basename(root)}`, root, identity: basename(root), source: {kind: 'tree', path: root}})
+    list.push({label: `tree:${basename(root)}`, root, identity: options.identity ?? basename(root), source: {kind: 'tree', path: root}})
   }
 
   return list
@@ -171,7 +173,7 @@ async function runCorpus(corpus: Corpus, variants: VariantSpec[], scratch: strin
   for (const codec of codecs) {
     options.onProgress?.({phase: `${corpus.label}: lift ${codec}`, done: 0, total: 1, unit: 'lifts'})
     const library = join(scratch, `lib-${codec}`)
-    const lifted = await lift({source: corpus.root, library, codec, fsync: false, rccExcludes: options.rccExcludes})
+    const lifted = await lift({source: corpus.root, library, codec, fsync: false, rccExcludes: options.rccExcludes, identity: corpus.identity})
     catalogs.set(codec, lifted.catalog)
     tree ??= {files: lifted.files, dirs: lifted.dirs, symlinks: lifted.symlinks, bytes: lifted.bytes, relocatedFiles: lifted.relocatedFiles}
     const facts = await inspect({path: lifted.catalog})

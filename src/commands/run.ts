@@ -1,3 +1,5 @@
+import {basename, resolve} from 'node:path'
+
 import {Flags} from '@oclif/core'
 
 import {collectEngines, loadEngineFile, parseEngineFlag, parseEngineLiftFlag, validateEngines} from '../bench/engines.js'
@@ -8,6 +10,7 @@ import {removeAllScratchSync} from '../bench/scratch.js'
 import {renderSummary} from '../bench/summary.js'
 import {defaultVariants} from '../bench/variants.js'
 import {HoloCommand} from '../cli/base-command.js'
+import {checkRunIdentity, identityWarning, relocatedWarning} from '../cli/identity-check.js'
 import {canClone, chooseScratch, runnableVariants} from '../cli/run-defaults.js'
 import {availableZstdBackends} from '../engine/codec/index.js'
 import {writeFileAtomic} from '../engine/fs/atomic.js'
@@ -35,7 +38,8 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
 
   static override flags = {
     scenario: Flags.string({description: 'scenarios to run, comma-separated (scenarios/<name>.json)', delimiter: ',', multiple: true}),
-    tree: Flags.directory({description: 'a real directory to use as a corpus (repeatable)', multiple: true, exists: true}),
+    tree: Flags.directory({description: 'a real directory to use as a corpus (repeatable); give it its real --identity', multiple: true, exists: true}),
+    identity: Flags.string({description: "the identity --tree corpora are lifted with, as `lift --identity` (default: the tree's basename; a short or common name marks ordinary files relocated)", dependsOn: ['tree']}),
     variants: Flags.string({description: 'variants to time, comma-separated (default: gzip, zstd, zstd-noverify, none-copy, floor, a row per extra zstd backend, and none-reflink where the scratch can clone)', delimiter: ',', multiple: true}),
     scratch: Flags.directory({description: 'where libraries and restores go (default: /dev/shm when it is a tmpfs with room, else the OS temp dir, with a warning)', exists: true}),
     out: Flags.string({char: 'o', description: 'write results.json here'}),
@@ -58,6 +62,12 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
     const scenarios = flags.scenario ?? (flags.tree ? [] : ['medium'])
     const out = flags.out
     const engines = collectEngines(flags['engine-file'] ? loadEngineFile(flags['engine-file']) : [], (flags.engine ?? []).map((value) => parseEngineFlag(value)), (flags['engine-lift'] ?? []).map((value) => parseEngineLiftFlag(value)))
+    // A tree's identity decides which files are relocated: a short or common one marks most of them.
+    if (flags.identity) checkRunIdentity(flags.identity)
+    for (const tree of flags.tree ?? []) {
+      const warning = identityWarning(flags.identity ?? basename(resolve(tree)), flags.identity ? '--identity' : `the basename of ${tree}`)
+      if (warning) this.warn(warning)
+    }
     // A first run without flags should answer: tmpfs where there is one, variants that can run there.
     const scratch = await chooseScratch(flags.scratch)
     if (scratch.warning) this.warn(scratch.warning)
@@ -88,12 +98,17 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
         jobs: flags.jobs ?? defaultJobs(),
         seed: flags.seed,
         rccExcludes: flags['rcc-excludes'],
+        identity: flags.identity,
         argv: this.argv,
         injectSlowdown: flags['inject-slowdown'] ? parseSlowdown(flags['inject-slowdown']) : undefined,
         onProgress: this.progress('run'),
         onScenario: out ? (partial) => writeFileAtomic(out, JSON.stringify(partial, null, 2) + '\n') : undefined,
       })
       this.stopProgress()
+      for (const scenario of results.scenarios.filter((candidate) => candidate.source.kind === 'tree')) {
+        const warning = relocatedWarning(scenario.scenario, flags.identity ?? scenario.scenario.replace(/^tree:/, ''), scenario.tree.relocatedFiles, scenario.tree.files)
+        if (warning) this.warn(warning)
+      }
       if (flags.report) {
         const {files} = await writeReports({results: [results], outDir: flags.report, formats: ['csv', 'html', 'md']})
         this.logToStderr(`reports: ${files.join(', ')}`)
