@@ -14,7 +14,7 @@ import {defaultJobs} from './jobs.js'
 import {libraryFilePath, libraryLayout} from './library.js'
 import {posixPermFromGo} from './mode.js'
 import {hasName} from './names.js'
-import {runOnWorkers} from './restore/pool.js'
+import {runOnWorkers, warmUpRestoreWorkers} from './restore/pool.js'
 import {restoreLargeFile} from './restore/restore-large.js'
 import {addStats, emptyStats} from './restore/types.js'
 import type {RestoreSettings, RestoreTask} from './restore/types.js'
@@ -81,6 +81,9 @@ export async function drop(options: DropOptions): Promise<DropResult> {
   const root = resolve(options.library ?? dirname(dirname(catalogPath)))
   const target = resolve(options.target)
   const verify = options.verify !== false
+  const workers = options.jobs ?? defaultJobs()
+  // Workers load their modules (tens of ms each) on the other cores while the catalog is read.
+  warmUpRestoreWorkers(workers)
   // Read once: the stored bytes become the target's .meta at the end.
   const {catalog, stored: storedCatalog} = await readCatalogFile(catalogPath, {given: true})
   // Everything that can be refused is refused before the first write.
@@ -128,7 +131,7 @@ export async function drop(options: DropOptions): Promise<DropResult> {
       tasks.filter((t) => t.size <= STREAM_THRESHOLD_BYTES),
       settings,
       {
-        workers: options.jobs ?? defaultJobs(),
+        workers,
         onBatch: (done) => {
           small = done
           tick()

@@ -7,6 +7,11 @@ import {deserializeError} from './wire.js'
 // Started once per process and kept: a benchmark restores many times.
 const pool = workerPool(import.meta.url)
 
+/** Start `count` restore workers ahead of a restore (kept idle until it runs). */
+export function warmUpRestoreWorkers(count: number): void {
+  pool.warmUp(count)
+}
+
 export interface PoolRunOptions {
   workers: number
   /** Default restore; copy is a plain read and write of each task's source. */
