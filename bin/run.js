@@ -12,6 +12,11 @@ if (process.argv.length === 3 && process.argv[2] === '--version') {
   const {manifestIsStale, writeManifest} = await import('../dist/cli/manifest.js')
   // A plain `tsc` rebuild leaves the manifest behind its commands: renew it (once), never run on it.
   if (manifestIsStale(root)) await writeManifest(root).catch(() => {})
-  const {execute} = await import('@oclif/core')
-  await execute({dir: import.meta.url})
+  const argv = process.argv.slice(2)
+  // drop and lift run without oclif when their arguments are plain and valid (src/cli/fast-path.ts).
+  const fast = ['drop', 'lift'].includes(argv[0]) && !process.env.HOLOBENCH_NO_FAST_PATH
+  if (!fast || !(await (await import('../dist/cli/fast-path.js')).runFast(argv, root))) {
+    const {execute} = await import('@oclif/core')
+    await execute({dir: import.meta.url})
+  }
 }

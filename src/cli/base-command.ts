@@ -2,6 +2,7 @@ import {Command, Errors} from '@oclif/core'
 
 import {INPUT_ERROR_CODES, isHoloError} from '../engine/errors.js'
 import type {ProgressCallback} from '../engine/types.js'
+import type {CommandIo} from './command-io.js'
 import {PhaseLines, ProgressBar, type ProgressSink} from './progress.js'
 
 /**
@@ -52,6 +53,11 @@ export abstract class HoloCommand extends Command {
     this.bar?.stop()
     this.bar = process.stderr.isTTY ? new ProgressBar(label) : new PhaseLines(label)
     return (progress) => this.bar?.update(progress)
+  }
+
+  /** Output and progress for a command body shared with the fast path (src/cli/fast-path.ts). */
+  protected io(): CommandIo {
+    return {log: (line) => this.log(line), logToStderr: (line) => this.logToStderr(line), warn: (message) => void this.warn(message), progress: (label) => this.progress(label), stopProgress: () => this.stopProgress()}
   }
 
   protected stopProgress(): void {

@@ -1,8 +1,6 @@
 import {renameSync, rmSync, statSync, readdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {Plugin} from '@oclif/core'
-
 /**
  * oclif.manifest.json describes every command (flags, args, help), so oclif finds the one it
  * runs without importing all command modules first: most of a cold start otherwise. `npm run
@@ -26,6 +24,8 @@ export function manifestIsStale(root: string): boolean {
 
 /** Generate the manifest from the built commands and replace it atomically (readers run meanwhile). */
 export async function writeManifest(root: string): Promise<void> {
+  // Imported here: the staleness check runs on every start and must not load oclif.
+  const {Plugin} = await import('@oclif/core')
   const plugin = new Plugin({root, type: 'core', isRoot: true, ignoreManifest: true, errorOnManifestCreate: true, respectNoCacheDefault: true})
   await plugin.load()
   const temp = join(root, `.${MANIFEST}.tmp-${process.pid}`)

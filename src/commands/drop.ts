@@ -1,11 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
 import {HoloCommand} from '../cli/base-command.js'
-import {drop} from '../engine/drop.js'
+import {runDrop} from '../cli/run-drop.js'
 import type {DropResult} from '../engine/drop.js'
 import {STRATEGIES} from '../engine/strategy.js'
-import type {Strategy} from '../engine/strategy.js'
-import type {ZstdBackend} from '../engine/types.js'
 
 export default class Drop extends HoloCommand {
   static override summary = 'Restore a catalog from a hololib into a directory.'
@@ -36,30 +34,6 @@ Strategies for uncompressed files without relocations: copy; reflink (copy-on-wr
 
   async run(): Promise<DropResult> {
     const {args, flags} = await this.parse(Drop)
-    const result = await drop({
-      catalog: args.catalog,
-      library: flags.library,
-      target: flags.target,
-      verify: flags.verify ?? verifyFromEnvironment(),
-      strategy: flags.strategy as Strategy,
-      jobs: flags.jobs,
-      zstdBackend: flags['zstd-backend'] as ZstdBackend | 'auto',
-      gzipBackend: flags['gzip-backend'],
-      onProgress: this.progress('drop'),
-    })
-    this.stopProgress()
-    const counts = Object.entries(result.strategy.counts).filter(([, n]) => n > 0).map(([how, n]) => `${how} ${n}`).join(', ')
-    this.log(
-      `${result.target}: ${result.written} written, ${result.skipped} unchanged, ${result.rewritten} relocated, ${result.removed} removed, ` +
-        `${result.symlinks} symlinks, ${(result.bytes / 1e6).toFixed(1)} MB in ${result.seconds.toFixed(3)} s ` +
-        `(verify ${result.verify ? 'on' : 'off'}; ${counts || 'nothing written'}; target ${result.strategy.targetFs})`,
-    )
-    return result
+    return runDrop(args.catalog, flags, this.io())
   }
-}
-
-/** The seed's switch: RCC_VERIFY_ON_RESTORE=false (or 0/no/off) turns verification off. */
-function verifyFromEnvironment(): boolean {
-  const value = process.env.RCC_VERIFY_ON_RESTORE?.trim().toLowerCase()
-  return !(value === 'false' || value === '0' || value === 'no' || value === 'off')
 }

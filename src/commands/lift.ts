@@ -1,11 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 
 import {HoloCommand} from '../cli/base-command.js'
-import {ZSTD_HELP, zstdWarning} from '../cli/rcc-compat.js'
-import {lift} from '../engine/lift.js'
+import {ZSTD_HELP} from '../cli/rcc-compat.js'
+import {runLift} from '../cli/run-lift.js'
 import type {LiftResult} from '../engine/lift.js'
 import {CODEC_NAMES} from '../engine/types.js'
-import type {CodecName, ZstdBackend} from '../engine/types.js'
 
 export default class Lift extends HoloCommand {
   static override summary = 'Lift a directory tree into a hololib: library files plus one catalog.'
@@ -39,27 +38,6 @@ The default codec is zstd: ${ZSTD_HELP} Use --codec gzip for a library released 
     const {args, flags} = await this.parse(Lift)
     const source = args.dir ?? flags.tree
     if (!source) this.error('Name the directory to lift: `holobench lift <dir>` or `--tree <dir>`', {exit: 2})
-    const result = await lift({
-      source,
-      library: flags.library,
-      codec: flags.codec as CodecName,
-      level: flags.level,
-      identity: flags.identity,
-      jobs: flags.jobs,
-      zstdBackend: flags['zstd-backend'] as ZstdBackend | 'auto',
-      fsync: !flags['no-fsync'],
-      rccExcludes: flags['rcc-excludes'],
-      onProgress: this.progress('lift'),
-    })
-    this.stopProgress()
-    this.log(result.catalog)
-    if (flags.codec === 'zstd') this.warn(zstdWarning(flags.library))
-    for (const skipped of result.skipped) this.warn(`skipped ${skipped.path}: ${skipped.reason}`)
-    for (const replaced of result.replaced) this.warn(`library file ${replaced.path} ${replaced.reason}: stored it again`)
-    this.logToStderr(
-      `${result.files} files (${(result.bytes / 1e6).toFixed(1)} MB), ${result.filesStored} stored, ${result.filesDeduplicated} already present, ` +
-        `${result.relocatedFiles} with relocations, ${result.symlinks} symlinks, ${result.seconds.toFixed(2)} s`,
-    )
-    return result
+    return runLift(source, flags, this.io())
   }
 }

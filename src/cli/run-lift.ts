@@ -1,0 +1,44 @@
+import {lift} from '../engine/lift.js'
+import type {LiftResult} from '../engine/lift.js'
+import type {CodecName, ZstdBackend} from '../engine/types.js'
+import {type CommandIo, throwHandedOver} from './command-io.js'
+import {zstdWarning} from './rcc-compat.js'
+
+/** `holobench lift`'s flags, as parsed (by oclif, or the fast path). */
+export interface LiftFlags {
+  library: string
+  codec: string
+  level?: number
+  identity?: string
+  jobs?: number
+  'zstd-backend': string
+  'rcc-excludes': boolean
+  'no-fsync': boolean
+}
+
+/** The body of `holobench lift` (after the tree to lift is known), shared by the oclif command and the fast path. */
+export async function runLift(source: string, flags: LiftFlags, io: CommandIo): Promise<LiftResult> {
+  throwHandedOver()
+  const result = await lift({
+    source,
+    library: flags.library,
+    codec: flags.codec as CodecName,
+    level: flags.level,
+    identity: flags.identity,
+    jobs: flags.jobs,
+    zstdBackend: flags['zstd-backend'] as ZstdBackend | 'auto',
+    fsync: !flags['no-fsync'],
+    rccExcludes: flags['rcc-excludes'],
+    onProgress: io.progress('lift'),
+  })
+  io.stopProgress()
+  io.log(result.catalog)
+  if (flags.codec === 'zstd') await io.warn(zstdWarning(flags.library))
+  for (const skipped of result.skipped) await io.warn(`skipped ${skipped.path}: ${skipped.reason}`)
+  for (const replaced of result.replaced) await io.warn(`library file ${replaced.path} ${replaced.reason}: stored it again`)
+  io.logToStderr(
+    `${result.files} files (${(result.bytes / 1e6).toFixed(1)} MB), ${result.filesStored} stored, ${result.filesDeduplicated} already present, ` +
+      `${result.relocatedFiles} with relocations, ${result.symlinks} symlinks, ${result.seconds.toFixed(2)} s`,
+  )
+  return result
+}
