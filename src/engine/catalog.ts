@@ -5,7 +5,7 @@ import {compressBuffer, decompressBuffer, detectFormat} from './codec/index.js'
 import {HoloError, explainSystemError} from './errors.js'
 import {writeFileAtomic} from './fs/atomic.js'
 import {isCatalogName, libraryLayout} from './library.js'
-import {goKeyOrder, nameMap, setName} from './names.js'
+import {goSortedKeys, nameMap, setName} from './names.js'
 import type {Catalog, CatalogDir, CatalogFile, CodecName, ZstdBackend} from './types.js'
 
 /** RCC's CatalogName: `<blueprint>v12.<platform>`. */
@@ -32,21 +32,34 @@ function orderFile(file: CatalogFile): CatalogFile {
   }
 }
 
-/** A Dir as it is marshalled: `subdirs` and `files` are Go maps (Map, written in Go's key order). */
+/**
+ * A Dir as it is marshalled: `subdirs` and `files` are Go maps, here objects without a prototype
+ * (so every name is a plain key) with their keys set in Go's order.
+ */
 interface WireDir {
   name: string
   symlink?: string
   mode: number
-  subdirs: Map<string, WireDir>
-  files: Map<string, CatalogFile>
+  subdirs: Record<string, WireDir>
+  files: Record<string, CatalogFile>
   shadow?: boolean
 }
 
-function orderDir(dir: CatalogDir): WireDir {
-  const subdirs = new Map<string, WireDir>()
-  for (const [name, sub] of Object.entries(dir.subdirs)) subdirs.set(name, orderDir(sub))
-  const files = new Map<string, CatalogFile>()
-  for (const [name, file] of Object.entries(dir.files)) files.set(name, orderFile(file))
+/** `found.indexKey` is set when a name looks like an array index (see serializeCatalog). */
+function orderDir(dir: CatalogDir, found: {indexKey: boolean}): WireDir {
+  // Plain assignment is safe on objects without a prototype: `__proto__` is an ordinary key there.
+  const subdirs = nameMap<WireDir>()
+  for (const name of goSortedKeys(dir.subdirs)) {
+    if (ARRAY_INDEX.test(name)) found.indexKey = true
+    subdirs[name] = orderDir(dir.subdirs[name], found)
+  }
+
+  const files = nameMap<CatalogFile>()
+  for (const name of goSortedKeys(dir.files)) {
+    if (ARRAY_INDEX.test(name)) found.indexKey = true
+    files[name] = orderFile(dir.files[name])
+  }
+
   return {
     name: dir.name,
     ...(dir.symlink ? {symlink: dir.symlink} : {}),
@@ -56,6 +69,9 @@ function orderDir(dir: CatalogDir): WireDir {
     ...(dir.shadow ? {shadow: true} : {}),
   }
 }
+
+/** Canonical numeric strings (up to 2^32 - 2, and some more): keys every JS object lists first, in numeric order. */
+const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/
 
 /** The Info fields RCC writes, in order; also the content of `<catalog>.info`. */
 export function catalogInfo(catalog: Catalog): Omit<Catalog, 'lifted' | 'tree'> {
@@ -71,44 +87,46 @@ export function catalogInfo(catalog: Catalog): Omit<Catalog, 'lifted' | 'tree'> 
 }
 
 /**
- * JSON as Go's json.MarshalIndent(it, "", "  ") writes it (RCC's AsJson): struct fields (plain
- * objects) in declaration order, Go maps (a Map here) with keys sorted by bytes, two-space indent,
- * no trailing newline, and Go's escaping of <, >, &, U+2028, U+2029. Map keys are data (file
- * names): a plain object would put integer-like names first and treat `__proto__` as special.
+ * JSON as Go's json.MarshalIndent(it, "", "  ") writes it (RCC's AsJson): Go field order, sorted
+ * map keys, two-space indent, no trailing newline, and Go's escaping of <, >, &, U+2028, U+2029.
+ * Objects without a prototype are Go maps, written with their keys in Go's order (by bytes);
+ * other objects are structs, written in their own key order.
  */
 export function goJson(value: unknown): string {
-  return marshal(value, '')
+  return goEscapes(JSON.stringify(value, null, 2))
 }
 
+/** The same text as goJson, written here key by key: for maps whose keys JSON.stringify would reorder. */
 function marshal(value: unknown, indent: string): string {
   const inner = `${indent}  `
-  if (value instanceof Map) {
-    const keys = [...value.keys()].map(String).sort(goKeyOrder)
-    if (keys.length === 0) return '{}'
-    return `{\n${keys.map((key) => `${inner}${goString(key)}: ${marshal(value.get(key), inner)}`).join(',\n')}\n${indent}}`
-  }
-
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]'
     return `[\n${value.map((item) => `${inner}${marshal(item, inner)}`).join(',\n')}\n${indent}]`
   }
 
   if (typeof value === 'object' && value !== null) {
-    const fields = Object.entries(value).filter(([, v]) => v !== undefined)
+    const keys = Object.getPrototypeOf(value) === null ? goSortedKeys(value) : Object.keys(value)
+    const fields = keys.map((key) => [key, (value as Record<string, unknown>)[key]] as const).filter(([, v]) => v !== undefined)
     if (fields.length === 0) return '{}'
-    return `{\n${fields.map(([key, v]) => `${inner}${goString(key)}: ${marshal(v, inner)}`).join(',\n')}\n${indent}}`
+    return `{\n${fields.map(([key, v]) => `${inner}${JSON.stringify(key)}: ${marshal(v, inner)}`).join(',\n')}\n${indent}}`
   }
 
-  return typeof value === 'string' ? goString(value) : JSON.stringify(value)
+  return JSON.stringify(value)
 }
 
-function goString(text: string): string {
-  return JSON.stringify(text).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+function goEscapes(json: string): string {
+  return json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
-/** Catalog JSON exactly as RCC shapes it. */
+/**
+ * Catalog JSON exactly as RCC shapes it. File names are map keys: JSON.stringify writes them in
+ * the order they were set (Go's), except names that look like array indexes ("10", "9"), which
+ * every JS object lists first; a catalog holding one is written key by key instead (slower).
+ */
 export function serializeCatalog(catalog: Catalog): string {
-  return goJson({...catalogInfo(catalog), lifted: catalog.lifted, tree: orderDir(catalog.tree)})
+  const found = {indexKey: false}
+  const value = {...catalogInfo(catalog), lifted: catalog.lifted, tree: orderDir(catalog.tree, found)}
+  return found.indexKey ? goEscapes(marshal(value, '')) : goJson(value)
 }
 
 export interface SaveCatalogOptions {

@@ -27,9 +27,28 @@ export function setName<T>(map: Record<string, T>, name: string, value: T): void
 
 /**
  * Go's order of map keys (encoding/json sorts them as strings: by UTF-8 bytes, which is code
- * point order). JavaScript's `<` compares UTF-16 units, which differs where a surrogate pair
- * meets U+E000–U+FFFF, and object keys that look like integers would come first in any object.
+ * point order). JavaScript's `<` compares UTF-16 units, which agrees except where a surrogate
+ * (half of a code point above U+FFFF) meets U+E000–U+FFFF: the surrogate's code point is larger.
  */
 export function goKeyOrder(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    if (x === y) continue
+    const xs = x >= 0xd800 && x <= 0xdfff
+    const ys = y >= 0xd800 && y <= 0xdfff
+    if (xs !== ys && (xs ? y : x) >= 0xe000) return xs ? 1 : -1
+    return x - y
+  }
+
+  return a.length - b.length
 }
+
+/** The own keys of a name map in Go's order: the native sort, redone by code point only when a surrogate makes them differ. */
+export function goSortedKeys(map: object): string[] {
+  const keys = Object.keys(map).sort()
+  return keys.some((key) => SURROGATE.test(key)) ? keys.sort(goKeyOrder) : keys
+}
+
+const SURROGATE = /[\ud800-\udfff]/
