@@ -82,7 +82,7 @@ describe('restoring over an existing target', () => {
     await fsp.mkdir(target, {recursive: true})
     await fsp.writeFile(join(target, 'placeholder'), 'x')
     await fsp.symlink(outside, join(target, 'bin'))
-    await drop({catalog, target})
+    await drop({catalog, target, overwrite: true})
     expect(await fsp.readdir(outside)).toEqual([])
     expect((await fsp.lstat(join(target, 'bin'))).isDirectory()).toBe(true)
     expect(await snapshotTree(target)).toEqual(await snapshotTree(work.source))

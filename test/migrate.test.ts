@@ -11,6 +11,7 @@ import {compressBuffer, detectFormat} from '../src/engine/codec/index.js'
 import {drop} from '../src/engine/drop.js'
 import {HoloError} from '../src/engine/errors.js'
 import {lift} from '../src/engine/lift.js'
+import {acquireLock, libraryLockDir} from '../src/engine/fs/lock.js'
 import {JOURNAL_NAME, migrate} from '../src/engine/migrate/index.js'
 import type {TargetCodec} from '../src/engine/migrate/index.js'
 import {ensureBuilt, libraryPath, neededFiles, runCli, snapshotFiles, tempFilesUnder} from './helpers/hololib.js'
@@ -187,17 +188,16 @@ describe('corrupt, truncated and wrong-format files are reported, never propagat
 })
 
 describe('journal and resume', () => {
-  it('refuses while another migration is alive, takes over a dead one', async () => {
+  it('refuses while another migration holds the library, takes over a dead one', async () => {
     const library = join(work.dir, 'lib-journal')
     await lift({source, library, codec: 'gzip'})
-    const sleeper = execFileSync('sh', ['-c', 'sleep 30 >/dev/null 2>&1 & echo $!'], {encoding: 'utf8'}).trim()
     const hostname = (await import('node:os')).hostname()
     const journal = (pid: number) => JSON.stringify({tool: 'holobench migrate', version: 1, to: 'none', pid, host: hostname, startedAt: '2026-01-01T00:00:00.000Z'})
+    const held = await acquireLock(libraryLockDir(library), {mode: 'exclusive', purpose: 'migrate', what: 'library'})
     try {
-      await fsp.writeFile(join(library, JOURNAL_NAME), journal(Number(sleeper)))
-      await expect(migrate({library, to: 'zstd'})).rejects.toMatchObject({code: 'EUSAGE'})
+      await expect(migrate({library, to: 'zstd', wait: false})).rejects.toMatchObject({code: 'ELOCKED'})
     } finally {
-      process.kill(Number(sleeper), 'SIGKILL')
+      held.release()
     }
 
     await fsp.writeFile(join(library, JOURNAL_NAME), journal(2 ** 22 + 12345))

@@ -28,7 +28,7 @@ interface FastCommand {
 export const FAST_COMMANDS: Record<string, FastCommand> = {
   drop: {
     args: [{name: 'catalog', exists: 'file', required: true}],
-    flags: {json: {type: 'boolean'}, library: {type: 'string'}, target: {type: 'string'}, verify: {type: 'boolean'}, strategy: {type: 'option'}, jobs: {type: 'integer', min: 1}, 'zstd-backend': {type: 'option'}, 'gzip-backend': {type: 'option'}},
+    flags: {json: {type: 'boolean'}, library: {type: 'string'}, target: {type: 'string'}, verify: {type: 'boolean'}, strategy: {type: 'option'}, jobs: {type: 'integer', min: 1}, 'zstd-backend': {type: 'option'}, 'gzip-backend': {type: 'option'}, overwrite: {type: 'boolean'}, fsync: {type: 'boolean'}, wait: {type: 'boolean'}},
     async run(args, flags, io) {
       const {runDrop} = await import('./run-drop.js')
       return runDrop(args.catalog as string, flags as never, io)
@@ -47,6 +47,7 @@ export const FAST_COMMANDS: Record<string, FastCommand> = {
       'zstd-backend': {type: 'option'},
       'rcc-excludes': {type: 'boolean'},
       'no-fsync': {type: 'boolean'},
+      wait: {type: 'boolean'},
     },
     run(args, flags, io) {
       const source = args.dir ?? (flags.tree as string | undefined)

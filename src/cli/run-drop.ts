@@ -1,4 +1,5 @@
 import {drop} from '../engine/drop.js'
+import {describeHolders} from '../engine/fs/lock.js'
 import type {DropResult} from '../engine/drop.js'
 import type {GzipBackend} from '../engine/codec/index.js'
 import type {Strategy} from '../engine/strategy.js'
@@ -14,6 +15,9 @@ export interface DropFlags {
   jobs?: number
   'zstd-backend': string
   'gzip-backend'?: string
+  overwrite?: boolean
+  fsync?: boolean
+  wait?: boolean
 }
 
 /** The body of `holobench drop`, shared by the oclif command and the fast path. */
@@ -28,7 +32,11 @@ export async function runDrop(catalog: string, flags: DropFlags, io: CommandIo):
     jobs: flags.jobs,
     zstdBackend: flags['zstd-backend'] as ZstdBackend | 'auto',
     gzipBackend: flags['gzip-backend'] as GzipBackend | undefined,
+    overwrite: flags.overwrite === true,
+    durable: flags.fsync !== false,
+    wait: flags.wait !== false,
     onProgress: io.progress('drop'),
+    onWait: (what, holders) => io.logToStderr(`waiting: ${what} is in use by ${describeHolders(holders)}`),
   })
   io.stopProgress()
   const counts = Object.entries(result.strategy.counts).filter(([, n]) => n > 0).map(([how, n]) => `${how} ${n}`).join(', ')

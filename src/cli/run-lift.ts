@@ -1,3 +1,4 @@
+import {describeHolders} from '../engine/fs/lock.js'
 import {lift} from '../engine/lift.js'
 import type {LiftResult} from '../engine/lift.js'
 import type {CodecName, ZstdBackend} from '../engine/types.js'
@@ -14,6 +15,7 @@ export interface LiftFlags {
   'zstd-backend': string
   'rcc-excludes': boolean
   'no-fsync': boolean
+  wait?: boolean
 }
 
 /** The body of `holobench lift` (after the tree to lift is known), shared by the oclif command and the fast path. */
@@ -29,7 +31,9 @@ export async function runLift(source: string, flags: LiftFlags, io: CommandIo): 
     zstdBackend: flags['zstd-backend'] as ZstdBackend | 'auto',
     fsync: !flags['no-fsync'],
     rccExcludes: flags['rcc-excludes'],
+    wait: flags.wait !== false,
     onProgress: io.progress('lift'),
+    onWait: (what, holders) => io.logToStderr(`waiting: ${what} is in use by ${describeHolders(holders)}`),
   })
   io.stopProgress()
   io.log(result.catalog)

@@ -7,7 +7,7 @@ import {STRATEGIES} from '../engine/strategy.js'
 
 export default class Drop extends HoloCommand {
   static override summary = 'Restore a catalog from a hololib into a directory.'
-  static override description = `Directories first, then files in parallel. Library files are read in whatever format they are stored (gzip, zstd or raw, by magic bytes), verified against their digest unless --no-verify (or RCC_VERIFY_ON_RESTORE=false), and patched at their relocation offsets with the target's own name (its basename, or its full path when the catalog was lifted with a path identity), which must be as long as the original. Files the previous restore left unchanged are kept; files the catalog does not name are removed.
+  static override description = `Directories first, then files in parallel. Library files are read in whatever format they are stored (gzip, zstd or raw, by magic bytes), verified against their digest unless --no-verify (or RCC_VERIFY_ON_RESTORE=false), and patched at their relocation offsets with the target's own name (its basename, or its full path when the catalog was lifted with a path identity), which must be as long as the original. Files the previous restore left unchanged are kept; files the catalog does not name are removed. A non-empty target is replaced only if holobench or RCC restored it before (<target>.meta) or --overwrite says so; the library and the catalog never are. One drop per target at a time: a second one waits (--no-wait: fails). The restore is flushed to disk before <target>.meta records it (--no-fsync skips that).
 
 Strategies for uncompressed files without relocations: copy; reflink (copy-on-write clone; an error where the filesystem cannot clone); hardlink (shares the library file's inode: a later write through the restored file changes the library, so use it only for read-only environments); auto (clone where the target filesystem can, else copy). Compressed and relocated files are always decompressed and written.`
 
@@ -15,6 +15,7 @@ Strategies for uncompressed files without relocations: copy; reflink (copy-on-wr
     '<%= config.bin %> <%= command.id %> hololib/catalog/0123456789abcdefv12.linux_amd64 --target ./h59acff1_493f813dad24d3t',
     '<%= config.bin %> <%= command.id %> cat.linux_amd64 --library ./hololib --target ./space --no-verify --json',
     '<%= config.bin %> <%= command.id %> cat.linux_amd64 --target /mnt/xfs/space --strategy reflink',
+    '<%= config.bin %> <%= command.id %> cat.linux_amd64 --target ./old-venv --overwrite --no-fsync',
   ]
 
   static override args = {
@@ -27,6 +28,9 @@ Strategies for uncompressed files without relocations: copy; reflink (copy-on-wr
     verify: Flags.boolean({description: 'verify every file against its digest (RCC_VERIFY_ON_RESTORE=false turns it off)', allowNo: true}),
     strategy: Flags.option({char: 's', description: 'how uncompressed, unrelocated files are placed', options: STRATEGIES, default: 'auto'})(),
     jobs: Flags.integer({char: 'j', description: 'files restored at once', min: 1}),
+    overwrite: Flags.boolean({description: 'restore into a non-empty directory holobench did not restore (no <target>.meta), deleting what the catalog does not name; never the library or the catalog'}),
+    fsync: Flags.boolean({description: 'make the restore survive a power cut (flush files, then write <target>.meta); --no-fsync skips the flush, as RCC does', allowNo: true, default: true}),
+    wait: Flags.boolean({description: 'wait while another holobench process holds the target or the library (--no-wait: fail at once, exit 1)', allowNo: true, default: true}),
     'zstd-backend': Flags.option({description: 'zstd implementation', options: ['auto', 'napi', 'zlib'] as const, default: 'auto'})(),
     // For `run --mode process`: the gzip-pure variant's decoder in a fresh process.
     'gzip-backend': Flags.option({description: 'gzip implementation', options: ['zlib', 'pako'] as const, default: 'zlib', hidden: true})(),

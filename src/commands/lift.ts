@@ -32,6 +32,7 @@ The default codec is zstd: ${ZSTD_HELP} Use --codec gzip for a library released 
     'zstd-backend': Flags.option({description: 'zstd implementation', options: ['auto', 'napi', 'zlib'] as const, default: 'auto'})(),
     'rcc-excludes': Flags.boolean({description: 'skip what RCC never lifts: __pycache__, *.pyc, .git, .hg, .svn, .gitignore, __MACOSX'}),
     'no-fsync': Flags.boolean({description: 'skip fsync of each library file (faster, not crash-safe)'}),
+    wait: Flags.boolean({description: 'wait while a migration holds the library (--no-wait: fail at once, exit 1)', allowNo: true, default: true}),
   }
 
   async run(): Promise<LiftResult> {

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {HoloCommand} from '../cli/base-command.js'
 import {interruptedMessage} from '../cli/migrate-interrupt.js'
 import {ZSTD_HELP, zstdWarning} from '../cli/rcc-compat.js'
+import {describeHolders} from '../engine/fs/lock.js'
 import {TARGET_CODECS, migrate} from '../engine/migrate/index.js'
 import type {MigrateResult, OnCorrupt, TargetCodec} from '../engine/migrate/index.js'
 import type {Durability} from '../engine/migrate/index.js'
@@ -25,6 +26,7 @@ ${ZSTD_HELP}`
   ]
 
   static override flags = {
+    wait: Flags.boolean({description: 'wait while another holobench process holds the library (--no-wait: fail at once, exit 1)', allowNo: true, default: true}),
     library: Flags.string({char: 'l', description: 'hololib root (holds catalog/ and library/)', required: true}),
     to: Flags.option({char: 't', description: 'target storage: zstd, gzip, or none (raw, SipHash-128 names, compress.no)', options: TARGET_CODECS, required: true})(),
     'dry-run': Flags.boolean({description: 'report what would change (files, bytes now, estimated bytes after) and write nothing'}),
@@ -60,6 +62,8 @@ ${ZSTD_HELP}`
       onCorrupt: flags['on-corrupt'] as OnCorrupt,
       quarantine: flags.quarantine,
       durability: flags['no-fsync'] ? 'none' : (flags.durability as Durability | 'auto'),
+      wait: flags.wait,
+      onWait: (what, holders) => this.logToStderr(`waiting: ${what} is in use by ${describeHolders(holders)}`),
       onProgress: (progress) => {
         last = progress
         bar?.(progress)

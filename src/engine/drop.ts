@@ -1,4 +1,5 @@
 import {promises as fsp} from 'node:fs'
+import type {Stats} from 'node:fs'
 import {basename, dirname, join, resolve} from 'node:path'
 
 import pMap from 'p-map'
@@ -9,11 +10,15 @@ import type {GzipBackend} from './codec/index.js'
 import {HoloError, explainSystemError, isHoloError} from './errors.js'
 import {makeDirectories} from './fs/mkdirs.js'
 import {forEntry} from './restore/checks.js'
-import {writeFileAtomic} from './fs/atomic.js'
+import {fsyncDir, writeFileAtomic} from './fs/atomic.js'
+import {syncfs} from './fs/durable.js'
+import {acquireLock, libraryLockDir, targetLockDir} from './fs/lock.js'
+import type {Lock, LockHolder} from './fs/lock.js'
 import {defaultJobs} from './jobs.js'
 import {libraryFilePath, libraryLayout} from './library.js'
 import {posixPermFromGo} from './mode.js'
 import {hasName} from './names.js'
+import {partSuffixFor} from './restore/part-name.js'
 import {runOnWorkers, warmUpRestoreWorkers} from './restore/pool.js'
 import {restoreLargeFile} from './restore/restore-large.js'
 import {addStats, emptyStats} from './restore/types.js'
@@ -21,6 +26,7 @@ import type {RestoreSettings, RestoreTask} from './restore/types.js'
 import {applyDirModes, openRestoredTarget, shapeDirs} from './restore/target-shape.js'
 import type {DirPlan} from './restore/target-shape.js'
 import {assertSafeName} from './safe-path.js'
+import {assertTargetOwned, assertTargetOutsideLibrary, RESTORING_SUFFIX} from './target-guard.js'
 import {probeStrategy} from './strategy.js'
 import type {AppliedStrategy, Strategy, StrategyProbe} from './strategy.js'
 import type {Catalog, CatalogDir, CatalogFile, ProgressCallback, StoredFormat, ZstdBackend} from './types.js'
@@ -42,7 +48,23 @@ export interface DropOptions {
   zstdBackend?: ZstdBackend | 'auto'
   /** Which gzip implementation reads gzip files: node:zlib (default) or pako, pure JS as RCC's Go gzip is. */
   gzipBackend?: GzipBackend
+  /**
+   * Restore into a non-empty directory that holds no record of an earlier restore (`<target>.meta`),
+   * deleting what the catalog does not name; default false: such a target is refused (EUSAGE).
+   * The library and the catalog are never removed, whatever this says.
+   */
+  overwrite?: boolean
+  /**
+   * Make the restore survive a power cut (default true): `.meta` goes (durably) before the first
+   * change, restored files are flushed (one syncfs, or an fsync each where `sync -f` is missing),
+   * and the new `.meta` is written atomically last. false: as RCC restores, no flush.
+   */
+  durable?: boolean
   onProgress?: ProgressCallback
+  /** Wait while another holobench process holds the target or the library (default); false: fail at once with ELOCKED. */
+  wait?: boolean
+  /** Called once when another holobench process holds the target or the library and this one waits. */
+  onWait?: (what: string, holders: LockHolder[]) => void
 }
 
 export interface DropResult {
@@ -74,32 +96,95 @@ interface Plan {
   links: FilePlan[] // symlinks (files and shadow dirs)
 }
 
-/** Restore a catalog into a directory, as RCC's RestoreTo does. */
+/**
+ * Restore a catalog into a directory, as RCC's RestoreTo does. Refused (EUSAGE) before anything
+ * is written: a target that is or holds the library or the catalog, or lies inside the library's
+ * directories; a non-empty target without a record of an earlier restore, unless `overwrite`.
+ * The target is locked against other holobench drops (a second one waits), and the library is
+ * held shared so that a migration cannot remove files this restore reads (fs/lock.ts).
+ */
 export async function drop(options: DropOptions): Promise<DropResult> {
   const started = performance.now()
   const catalogPath = resolve(options.catalog)
   const root = resolve(options.library ?? dirname(dirname(catalogPath)))
   const target = resolve(options.target)
+  // Workers load their modules (tens of ms each) on the other cores while the catalog is read.
+  warmUpRestoreWorkers(options.jobs ?? defaultJobs())
+  // Everything that can be refused is refused before the first write (the locks' included).
+  await assertTargetOutsideLibrary(target, root, catalogPath)
+  await assertTargetOwned(target, options.overwrite === true)
+  const read = await readInput(catalogPath, target)
+  if (read.plan.files.length > 0) await assertLibrary(root, catalogPath)
+  await fsp.mkdir(dirname(target), {recursive: true})
+  const targetLock = await acquireLock(targetLockDir(target), {mode: 'exclusive', purpose: 'drop', what: `target ${target}`, wait: options.wait, onWait: (h) => options.onWait?.(`target ${target}`, h)})
+  try {
+    const libraryLock = await lockLibraryForReading(root, options)
+    try {
+      // Again under the lock: a drop that held it may have changed what the target holds.
+      await assertTargetOwned(target, options.overwrite === true)
+      // A migration may have rewritten the catalog before this drop held the library.
+      const input = (await sameFile(catalogPath, read.stats)) ? read : await readInput(catalogPath, target)
+      return await restoreLocked(options, catalogPath, root, target, input, started)
+    } finally {
+      libraryLock?.release()
+    }
+  } finally {
+    targetLock.release()
+  }
+}
+
+/**
+ * Shared: drops and lifts run together, a migration waits for them. A library this user cannot
+ * write (shared read-only), or that is missing (a catalog of links only), is read without a lock.
+ */
+async function lockLibraryForReading(root: string, options: DropOptions): Promise<Lock | undefined> {
+  try {
+    return await acquireLock(libraryLockDir(root), {mode: 'shared', purpose: 'drop', what: `library ${root}`, wait: options.wait, onWait: (h) => options.onWait?.(`library ${root}`, h)})
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM' || code === 'ENOENT' || code === 'ENOTDIR') return undefined
+    throw error
+  }
+}
+
+interface Input {
+  stats: Stats
+  /** The stored bytes become the target's .meta at the end. */
+  stored: Uint8Array
+  plan: Plan
+  relocation: Relocation
+  partSuffix: string
+}
+
+/** The catalog read once and planned: every name, digest and relocation checked. */
+async function readInput(catalogPath: string, target: string): Promise<Input> {
+  const {catalog, stored} = await readCatalogFile(catalogPath, {given: true})
+  const stats = await fsp.stat(catalogPath)
+  const plan = planRestore(catalog, catalogPath, target)
+  return {stats, stored, plan, relocation: relocationFor(catalog, plan, target, catalogPath), partSuffix: partSuffixFor(catalog.tree)}
+}
+
+async function sameFile(path: string, before: Stats): Promise<boolean> {
+  const now = await fsp.stat(path).catch(() => undefined)
+  return now !== undefined && now.ino === before.ino && now.dev === before.dev && now.size === before.size && now.mtimeMs === before.mtimeMs
+}
+
+async function restoreLocked(options: DropOptions, catalogPath: string, root: string, target: string, input: Input, started: number): Promise<DropResult> {
   const verify = options.verify !== false
   const workers = options.jobs ?? defaultJobs()
-  // Workers load their modules (tens of ms each) on the other cores while the catalog is read.
-  warmUpRestoreWorkers(workers)
-  // Read once: the stored bytes become the target's .meta at the end.
-  const {catalog, stored: storedCatalog} = await readCatalogFile(catalogPath, {given: true})
-  // Everything that can be refused is refused before the first write.
-  const plan = planRestore(catalog, catalogPath, target)
-  const relocation = relocationFor(catalog, plan, target, catalogPath)
+  const durable = options.durable !== false
+  const {plan, relocation, partSuffix, stored: storedCatalog} = input
 
-  if (plan.files.length > 0) await assertLibrary(root, catalogPath)
   await openRestoredTarget(target)
   const fresh = await prepareTarget(target)
   const metaPath = `${target}.meta`
   const previous = fresh ? new Map<string, string>() : await previousDigests(metaPath)
-  await fsp.rm(metaPath, {force: true})
+  await beginRestore(target, metaPath, durable)
 
   const removed = await shapeDirs(plan.dirs, fresh)
   const sample = plan.files.find((f) => f.file.rewrite.length === 0)
-  const probe = await probeStrategy(options.strategy ?? 'auto', sample && libraryFilePath(root, sample.file.digest), target, libraryLayout(root).libraryDir)
+  const probe = await probeStrategy(options.strategy ?? 'auto', sample && libraryFilePath(root, sample.file.digest), target, libraryLayout(root).libraryDir, `strategy-probe${partSuffix}`)
+  const durability = durable ? await chooseFlush(target) : 'none'
   const settings: RestoreSettings = {
     verify,
     eligible: probe.eligible,
@@ -108,6 +193,8 @@ export async function drop(options: DropOptions): Promise<DropResult> {
     umask: process.umask(),
     zstdBackend: options.zstdBackend,
     gzipBackend: options.gzipBackend,
+    partSuffix,
+    fsync: durability === 'fsync',
   }
   const tasks = plan.files.map((fp): RestoreTask => ({
     path: fp.path,
@@ -162,7 +249,7 @@ export async function drop(options: DropOptions): Promise<DropResult> {
 
   // Directory modes last: a read-only directory would refuse the files written into it.
   await applyDirModes(plan.dirs)
-  await writeFileAtomic(metaPath, storedCatalog)
+  await finishRestore(target, metaPath, storedCatalog, plan, durability)
 
   return {
     catalog: catalogPath,
@@ -239,6 +326,51 @@ function relocationFor(catalog: Catalog, plan: Plan, target: string, catalogPath
   }
 
   return {from: catalog.identity, to: Buffer.from(to)}
+}
+
+/**
+ * Before the first change: the in-progress record (so a rerun after a crash owns the target), then
+ * `.meta` removed, both durable before any file changes: after a power cut an old `.meta` can
+ * never stand beside a half-changed tree.
+ */
+async function beginRestore(target: string, metaPath: string, durable: boolean): Promise<void> {
+  await fsp.writeFile(`${target}${RESTORING_SUFFIX}`, `${JSON.stringify({pid: process.pid, since: new Date().toISOString()})}\n`)
+  await fsp.rm(metaPath, {force: true})
+  if (durable) await fsyncDir(dirname(target))
+}
+
+/**
+ * Last: restored files made durable (one syncfs, or the per-file fsyncs the workers did plus an
+ * fsync of every directory), then the new `.meta` written atomically and made durable, then the
+ * in-progress record removed.
+ */
+async function finishRestore(target: string, metaPath: string, storedCatalog: Uint8Array, plan: Plan, durability: Flush): Promise<void> {
+  if (durability === 'syncfs') await syncfs(target)
+  else if (durability === 'fsync') await pMap(plan.dirs, (d) => fsyncDir(d.path), {concurrency: 8})
+  await writeFileAtomic(metaPath, storedCatalog, {fsync: durability !== 'none'})
+  if (durability !== 'none') await fsyncDir(dirname(target))
+  await fsp.rm(`${target}${RESTORING_SUFFIX}`, {force: true})
+}
+
+type Flush = 'syncfs' | 'fsync' | 'none'
+
+/** syncfs where coreutils' `sync -f` is there; else an fsync per file. HOLOBENCH_DROP_FLUSH picks one (measurement). */
+async function chooseFlush(target: string): Promise<Flush> {
+  const wanted = process.env.HOLOBENCH_DROP_FLUSH
+  if (wanted === 'fsync' || wanted === 'syncfs') return wanted
+  return (await syncfsWorks(target)) ? 'syncfs' : 'fsync'
+}
+
+let syncfsChecked: boolean | undefined
+async function syncfsWorks(path: string): Promise<boolean> {
+  if (syncfsChecked === undefined) {
+    syncfsChecked = await syncfs(path).then(
+      () => true,
+      () => false,
+    )
+  }
+
+  return syncfsChecked
 }
 
 /** Create the target; a missing or empty target is fresh: nothing to compare or clean. */

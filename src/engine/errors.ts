@@ -16,6 +16,7 @@ export type HoloErrorCode =
   | 'EACCES' // permission denied (EACCES or EPERM from the system)
   | 'EROFS' // the file system is mounted read-only
   | 'EIO' // any other system error, with the operation and path named
+  | 'ELOCKED' // another holobench process holds the target or library lock
 
 export class HoloError extends Error {
   readonly code: HoloErrorCode

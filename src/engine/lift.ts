@@ -13,6 +13,8 @@ import {STREAM_THRESHOLD_BYTES, compressBuffer, createCompressStream} from './co
 import {createDigester, digestBuffer} from './digest.js'
 import {HoloError, explainSystemError} from './errors.js'
 import {fsyncFile, tempPathFor, writeFileAtomic} from './fs/atomic.js'
+import {acquireLock, libraryLockDir} from './fs/lock.js'
+import type {LockHolder} from './fs/lock.js'
 import {digestAlgorithmFor, libraryFilePath, prepareLibrary} from './library.js'
 import {goModeFromPosix} from './mode.js'
 import {getName, nameMap, setName} from './names.js'
@@ -52,6 +54,10 @@ export interface LiftOptions {
   existing?: 'probe' | 'trust'
 
   onProgress?: ProgressCallback
+  /** Wait while a migration holds the library (default); false: fail at once with ELOCKED. */
+  wait?: boolean
+  /** Called once when a migration holds the library and this lift waits for it. */
+  onWait?: (what: string, holders: LockHolder[]) => void
 }
 
 export interface LiftResult {
@@ -88,7 +94,11 @@ interface LinkJob {
   entry: CatalogFile
 }
 
-/** Lift a directory tree into a hololib: content-addressed files plus one catalog. */
+/**
+ * Lift a directory tree into a hololib: content-addressed files plus one catalog. Lifts share the
+ * library (files are content-addressed and written atomically, as RCC lets them); a migration
+ * excludes them, so this waits while one runs (fs/lock.ts).
+ */
 export async function lift(options: LiftOptions): Promise<LiftResult> {
   const started = performance.now()
   const source = resolve(options.source)
@@ -97,7 +107,17 @@ export async function lift(options: LiftOptions): Promise<LiftResult> {
     throw explainSystemError(error, 'Cannot lift', source)
   })
   if (!rootStats.isDirectory()) throw new HoloError('EUSAGE', `Cannot lift ${source}: not a directory`, {path: source})
+  const root = resolve(options.library)
+  await fsp.mkdir(root, {recursive: true})
+  const lock = await acquireLock(libraryLockDir(root), {mode: 'shared', purpose: 'lift', what: `library ${root}`, wait: options.wait, onWait: (h) => options.onWait?.(`library ${root}`, h)})
+  try {
+    return await liftLocked(options, source, rootStats, started)
+  } finally {
+    lock.release()
+  }
+}
 
+async function liftLocked(options: LiftOptions, source: string, rootStats: Stats, started: number): Promise<LiftResult> {
   const compressed = options.codec !== 'none'
   await assertLibraryPath(resolve(options.library))
   const algorithm = digestAlgorithmFor(compressed)
@@ -114,18 +134,29 @@ export async function lift(options: LiftOptions): Promise<LiftResult> {
   const totalBytes = jobs.reduce((sum, job) => sum + job.stats.size, 0)
   let done = 0
   let doneBytes = 0
+  // On the first failure no new file starts, and the error is thrown only once every file in
+  // flight has finished and removed its temp file: a failed lift (ENOSPC) leaves none behind.
+  let failure: {error: unknown} | undefined
   await pMap(
     jobs,
     async (job) => {
-      await store.put(job, needle).catch((error: NodeJS.ErrnoException) => {
-        throw explainSystemError(error, `Cannot lift ${job.path}:`, error.path ?? job.path)
-      })
+      if (failure) return
+      try {
+        await store.put(job, needle).catch((error: NodeJS.ErrnoException) => {
+          throw explainSystemError(error, `Cannot lift ${job.path}:`, error.path ?? job.path)
+        })
+      } catch (error) {
+        failure ??= {error}
+        return
+      }
+
       done++
       doneBytes += job.stats.size
       options.onProgress?.({phase: 'lift', done, total: jobs.length, bytes: doneBytes, totalBytes})
     },
     {concurrency: options.jobs ?? defaultLiftConcurrency()},
   )
+  if (failure) throw failure.error
   await describeLinks(state.links, source, tree)
 
   const catalog: Catalog = {

@@ -24,11 +24,12 @@ export interface StrategyProbe {
  * where the target filesystem can and copies otherwise; an explicit reflink or hardlink that
  * cannot work is an error, never a silent copy.
  */
-export async function probeStrategy(requested: Strategy, sampleLibraryFile: string | undefined, targetDir: string, libraryDir: string): Promise<StrategyProbe> {
+export async function probeStrategy(requested: Strategy, sampleLibraryFile: string | undefined, targetDir: string, libraryDir: string, probeName?: string): Promise<StrategyProbe> {
   const [targetFs, libraryFs] = await Promise.all([filesystemType(targetDir), filesystemType(libraryDir)])
   const base = {requested, targetFs, libraryFs}
   if (requested === 'copy' || sampleLibraryFile === undefined) return {...base, eligible: 'copy'}
-  const probe = tempPathFor(join(targetDir, 'strategy-probe'))
+  // In a target, drop names the probe so that no catalog name can be it (restore/part-name.ts).
+  const probe = probeName ? join(targetDir, probeName) : tempPathFor(join(targetDir, 'strategy-probe'))
   try {
     if (requested === 'hardlink') {
       await fsp.link(sampleLibraryFile, probe)

@@ -11,10 +11,10 @@ export interface CliResult {
 }
 
 /** Run the built CLI as a real process (npm test builds first). */
-export function cli(args: string[], options: {env?: NodeJS.ProcessEnv; onSpawn?: (child: ReturnType<typeof spawn>) => void} = {}): Promise<CliResult> {
+export function cli(args: string[], options: {env?: NodeJS.ProcessEnv; cwd?: string; onSpawn?: (child: ReturnType<typeof spawn>) => void} = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     // Wide columns so oclif does not wrap error lines that tests match.
-    const child = spawn(process.execPath, [bin, ...args], {env: {...process.env, OCLIF_COLUMNS: '1000', ...options.env}})
+    const child = spawn(process.execPath, [bin, ...args], {cwd: options.cwd, env: {...process.env, OCLIF_COLUMNS: '1000', ...options.env}})
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))

@@ -18,6 +18,7 @@ import {availableParallelism} from 'node:os'
 import {resolve} from 'node:path'
 
 import {HoloError} from '../errors.js'
+import {acquireLock, libraryLockDir} from '../fs/lock.js'
 import {fsyncDir} from '../fs/atomic.js'
 import {isCompressedLibrary, libraryFilePath, libraryLayout} from '../library.js'
 import {FilePhase} from '../migrate/files.js'
@@ -138,14 +139,25 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     throw new HoloError('EUSAGE', `${root} is not a hololib: it has neither catalog/ nor library/`, {path: root})
   }
 
+  // Repairs move catalogs and files: no lift, drop or migration may run meanwhile (fs/lock.ts).
+  const lock = options.repair ? await acquireLock(libraryLockDir(root), {mode: 'exclusive', purpose: 'check --repair', what: `library ${root}`}) : undefined
+  try {
+    const result = await checked(root, options, step)
+    result.steps = steps
+    result.seconds = (performance.now() - started) / 1000
+    return result
+  } finally {
+    lock?.release()
+  }
+}
+
+async function checked(root: string, options: CheckOptions, step: <T>(name: string, work: () => Promise<T>) => Promise<T>): Promise<CheckResult> {
   warmUp(workers(options))
   const catalogs = await step('read catalogs', () => loadCatalogSet(root))
   const listing = await step('list library', () => walkLibrary(root))
   const verified = await step('verify files', () => verifyFiles(root, listing, options))
   const result = await step('cross-reference', async () => crossReference(root, catalogs, listing, verified))
   if (options.repair) result.repairs = await step('repair', () => repair(root, result, catalogs, listing, options))
-  result.steps = steps
-  result.seconds = (performance.now() - started) / 1000
   return result
 }
 

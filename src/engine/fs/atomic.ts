@@ -4,7 +4,12 @@ import {dirname, basename, join} from 'node:path'
 
 import {HoloError} from '../errors.js'
 
-/** A temp name beside `path` (same directory, so same filesystem, so rename is atomic). */
+/**
+ * A temp name beside `path` (same directory, so same filesystem, so rename is atomic). It starts
+ * with a dot, so in a hololib it can never be a library file (hex digest) nor a catalog (RCC's
+ * glob `[0-9a-f]*v12.*`); it is created with O_EXCL, so it never replaces anything. Restores
+ * name their temp files in the target differently (restore/part-name.ts).
+ */
 export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`)
 }
@@ -29,15 +34,21 @@ export interface AtomicWriteOptions {
 async function replaceAtomically(path: string, options: AtomicWriteOptions, write: (temp: string, mode: number) => Promise<void>): Promise<void> {
   const temp = tempPathFor(path)
   let renamed = false
+  let created = false
   try {
-    await write(temp, options.mode ?? 0o644)
+    await write(temp, options.mode ?? 0o644).catch((error: NodeJS.ErrnoException) => {
+      // EEXIST: the name is someone else's (O_EXCL said so), never to be removed here.
+      created = error.code !== 'EEXIST'
+      throw error
+    })
+    created = true
     if (options.fsync !== false) await fsyncFile(temp)
     await fsp.rename(temp, path)
     renamed = true
   } catch (error) {
     throw asSpaceError(error, path)
   } finally {
-    if (!renamed) await fsp.rm(temp, {force: true})
+    if (created && !renamed) await fsp.rm(temp, {force: true})
   }
 }
 

@@ -1,15 +1,12 @@
-import {execFile} from 'node:child_process'
 import {promises as fsp} from 'node:fs'
 import {dirname} from 'node:path'
-import {promisify} from 'node:util'
 
 import pMap from 'p-map'
 
 import {HoloError} from '../errors.js'
 import {fsyncDir} from '../fs/atomic.js'
+import {syncfs} from '../fs/durable.js'
 import type {CommitMode, Pending} from './file-task.js'
-
-const execFileAsync = promisify(execFile)
 
 /**
  * How a rewritten file is made durable before it replaces the original (a rename must never
@@ -34,11 +31,6 @@ export async function chooseDurability(root: string, wanted: Durability | 'auto'
 
 export function commitModeFor(durability: Durability): CommitMode {
   return durability === 'syncfs' ? 'defer' : durability === 'fsync' ? 'fsync' : 'none'
-}
-
-/** syncfs(2) on the filesystem holding `path` (coreutils `sync -f`; Node.js has no binding). */
-async function syncfs(path: string): Promise<void> {
-  await execFileAsync('sync', ['-f', path], {timeout: 600_000})
 }
 
 export interface CommitterLimits {

@@ -3,7 +3,9 @@
  * re-key it when the digest algorithm changes (to or from `none`). Crash-safe at every instant;
  * resumable and idempotent. The order of the steps is the design:
  *
- * 1. Journal: `.holobench-migrate.json` in the library root (lock + "interrupted" marker).
+ * 0. Lock: the library's lock, exclusive (fs/lock.ts): lifts, drops and other migrations wait
+ *    until this one is done, and this one waits for those running.
+ * 1. Journal: `.holobench-migrate.json` in the library root (the "interrupted" marker).
  *    Temp files of dead writers are removed.
  * 2. Files: each is read, decompressed and hashed; only if the hash matches its name is the new
  *    version written to a temp file beside its destination, made durable (commit.ts) and renamed.
@@ -28,7 +30,7 @@
  * run works out what is left from the library itself (names say their algorithm, catalogs their
  * digests) and finishes, whatever the target of the interrupted run was.
  */
-import {promises as fsp} from 'node:fs'
+import {existsSync, promises as fsp} from 'node:fs'
 import {basename, dirname} from 'node:path'
 
 import pMap from 'p-map'
@@ -40,6 +42,7 @@ import {removeEmptyDirs, walkLibrary} from '../check/walk.js'
 import type {LibraryFile, LibraryListing} from '../check/walk.js'
 import {HoloError} from '../errors.js'
 import {writeFileAtomic} from '../fs/atomic.js'
+import {acquireLock, libraryLockDir} from '../fs/lock.js'
 import {isCompressedLibrary, libraryLayout} from '../library.js'
 import type {Catalog, DigestAlgorithm} from '../types.js'
 import {migrateCatalog, needsRekey} from './catalogs.js'
@@ -79,6 +82,23 @@ interface Run {
 export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const s = normalizeOptions(options)
   const started = performance.now()
+  if (!existsSync(libraryLayout(s.root).catalogDir)) throw new HoloError('EUSAGE', `${s.root} is not a hololib: it has no catalog/ directory`, {path: s.root})
+  // A dry run writes nothing: it only keeps a migration from changing the library under it.
+  const lock = await acquireLock(libraryLockDir(s.root), {
+    mode: s.dryRun ? 'shared' : 'exclusive',
+    purpose: 'migrate',
+    what: `library ${s.root}`,
+    wait: options.wait,
+    onWait: (h) => options.onWait?.(`library ${s.root}`, h),
+  })
+  try {
+    return await migrateLocked(s, started)
+  } finally {
+    lock.release()
+  }
+}
+
+async function migrateLocked(s: MigrateSettings, started: number): Promise<MigrateResult> {
   warmUp(s.workers)
   const phases: MigrateResult['phases'] = []
   const markerBefore = !isCompressedLibrary(s.root)

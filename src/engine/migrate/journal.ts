@@ -3,14 +3,15 @@ import {hostname} from 'node:os'
 import {join} from 'node:path'
 
 import {processAlive} from '../check/leftovers.js'
-import {HoloError} from '../errors.js'
 import {fsyncDir, writeFileAtomic} from '../fs/atomic.js'
+import {processStartTime} from '../fs/lock.js'
 import type {TargetCodec} from './file-task.js'
 
 /**
  * `<hololib>/.holobench-migrate.json`: written before a migration changes anything, removed when
- * it is done. It is the lock that keeps two migrations apart, and it tells a later run (and
- * `holobench check`) that a migration was interrupted and to what target. It lives in the library
+ * it is done. It tells a later run (and `holobench check`) that a migration was interrupted and
+ * to what target. It is not a lock: the library's lock (fs/lock.ts), taken before it is read,
+ * keeps migrations, lifts and drops apart. It lives in the library
  * root, outside `catalog/` (RCC's glob `[0-9a-f]*v12.*` could never match it anyway).
  *
  * The journal is not needed to finish the job: every step of a migration can be read back from
@@ -24,6 +25,8 @@ export interface Journal {
   version: 1
   to: TargetCodec
   pid: number
+  /** The process's start time (/proc/<pid>/stat field 22), so a reused pid is not taken for it. */
+  pidStart?: number
   host: string
   startedAt: string
 }
@@ -42,22 +45,21 @@ export async function readJournal(root: string): Promise<Journal | undefined> {
   }
 }
 
-/** The journal left by a migration that is still running on this host, if any. */
+/** The journal left by a migration that is still running on this host, if any (a reused pid is not). */
 export function isLive(journal: Journal): boolean {
-  return journal.host === hostname() && journal.pid !== process.pid && processAlive(journal.pid)
+  if (journal.host !== hostname() || journal.pid === process.pid || !processAlive(journal.pid)) return false
+  const start = processStartTime(journal.pid)
+  return journal.pidStart === undefined || start === undefined || start === journal.pidStart
 }
 
 /**
- * Take the library for a migration to `to`. A journal of a live migration refuses; one of a
- * dead one (killed, crashed, out of space) is taken over and returned as `previous`.
+ * Record that a migration to `to` has begun, under the library's exclusive lock. A journal left
+ * by an earlier run (killed, crashed, out of space) is returned as `previous`: no live migration
+ * can own it, since the lock is held.
  */
 export async function beginJournal(root: string, to: TargetCodec, durable: boolean): Promise<{previous?: Journal}> {
   const previous = await readJournal(root)
-  if (previous && isLive(previous)) {
-    throw new HoloError('EUSAGE', `Another holobench migrate (pid ${previous.pid}, to ${previous.to}, since ${previous.startedAt}) is working on ${root}; wait for it to finish`, {path: root})
-  }
-
-  const journal: Journal = {tool: 'holobench migrate', version: 1, to, pid: process.pid, host: hostname(), startedAt: new Date().toISOString()}
+  const journal: Journal = {tool: 'holobench migrate', version: 1, to, pid: process.pid, pidStart: processStartTime(process.pid), host: hostname(), startedAt: new Date().toISOString()}
   await writeFileAtomic(journalPath(root), `${JSON.stringify(journal, null, 2)}\n`, {fsync: durable})
   if (durable) await fsyncDir(root)
   return {previous}

@@ -3,6 +3,7 @@ import {resolve} from 'node:path'
 
 import {defaultQuarantineDir} from '../check/quarantine.js'
 import {HoloError} from '../errors.js'
+import type {LockHolder} from '../fs/lock.js'
 import type {ProgressCallback, ZstdBackend} from '../types.js'
 import type {CatalogChange} from './catalogs.js'
 import type {Durability} from './commit.js'
@@ -34,6 +35,10 @@ export interface MigrateOptions {
    */
   durability?: Durability | 'auto'
   onProgress?: ProgressCallback
+  /** Wait while other holobench processes hold the library (default); false: fail at once with ELOCKED. */
+  wait?: boolean
+  /** Called once when other holobench processes hold the library and this migration waits. */
+  onWait?: (what: string, holders: LockHolder[]) => void
 }
 
 /** Options after checking and defaulting, once, at the entry point. */

@@ -1,9 +1,10 @@
-import {chmodSync, closeSync, constants, copyFileSync, fstatSync, futimesSync, linkSync, lstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, fchmodSync, utimesSync, writeSync} from 'node:fs'
+import {chmodSync, closeSync, constants, copyFileSync, fstatSync, futimesSync, linkSync, lstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, fchmodSync, fsyncSync, utimesSync, writeSync} from 'node:fs'
 
 import {STREAM_THRESHOLD_BYTES, decompressBuffer} from '../codec/index.js'
 import {digestBuffer} from '../digest.js'
 import type {StoredFormat} from '../types.js'
 import {algorithmOf, checkContentSize, checkDigest, checkRelocation, checkSize, missing, storedFormat} from './checks.js'
+import {partPathFor} from './part-name.js'
 import {RESTORED_MTIME} from './types.js'
 import type {RestoreSettings, RestoreStats, RestoreTask} from './types.js'
 
@@ -93,15 +94,16 @@ function isUnchanged(task: RestoreTask): boolean {
 function finish(fd: number, task: RestoreTask, settings: RestoreSettings): void {
   if ((task.perm & settings.umask) !== 0 || task.perm > 0o777) fchmodSync(fd, task.perm)
   futimesSync(fd, RESTORED_MTIME, RESTORED_MTIME)
+  if (settings.fsync) fsyncSync(fd)
 }
 
 /**
  * Into a fresh target a file is written in place: nothing is replaced, and the missing .meta
- * makes the next restore redo it after a crash. Otherwise through `<name>.part` and a rename,
- * so a reader never sees a torn file.
+ * makes the next restore redo it after a crash. Otherwise through a temp name no catalog name
+ * can take (part-name.ts) and a rename, so a reader never sees a torn file.
  */
 export function place(task: RestoreTask, settings: RestoreSettings, stats: RestoreStats, write: (part: string) => void): void {
-  const part = settings.fresh ? task.path : `${task.path}.part`
+  const part = settings.fresh ? task.path : partPathFor(task.path, settings.partSuffix ?? '.holobench-part')
   if (!settings.fresh) rmSync(part, {force: true})
   try {
     write(part)
@@ -133,6 +135,7 @@ function link(task: RestoreTask, settings: RestoreSettings, stats: RestoreStats,
       // By path: two calls, where opening the clone for fchmod/futimes would take four.
       chmodSync(part, task.perm)
       utimesSync(part, RESTORED_MTIME, RESTORED_MTIME)
+      if (settings.fsync) fsyncPath(part)
     })
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EMLINK') throw error
@@ -217,4 +220,13 @@ export function copyPlain(task: RestoreTask, stats: RestoreStats): void {
   stats.written++
   stats.counts.copy++
   stats.bytes += content.length
+}
+
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r')
+  try {
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
 }

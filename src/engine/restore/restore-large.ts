@@ -6,6 +6,7 @@ import {createDecompressStream} from '../codec/index.js'
 import {createDigester} from '../digest.js'
 import type {StoredFormat} from '../types.js'
 import {algorithmOf, checkDigest, checkRelocation, checkSize, missing, storedFormat, tooBig} from './checks.js'
+import {partPathFor} from './part-name.js'
 import {RESTORED_MTIME} from './types.js'
 import type {RestoreSettings, RestoreStats, RestoreTask} from './types.js'
 
@@ -27,7 +28,7 @@ export async function restoreLargeFile(task: RestoreTask, settings: RestoreSetti
       callback(null, chunk)
     },
   })
-  const part = settings.fresh ? task.path : `${task.path}.part`
+  const part = settings.fresh ? task.path : partPathFor(task.path, settings.partSuffix ?? '.holobench-part')
   if (!settings.fresh) await fsp.rm(part, {force: true})
   try {
     const input = createReadStream(task.source, {highWaterMark: 1 << 20})
@@ -50,6 +51,7 @@ export async function restoreLargeFile(task: RestoreTask, settings: RestoreSetti
 
       if ((task.perm & settings.umask) !== 0 || task.perm > 0o777) await handle.chmod(task.perm)
       await handle.utimes(RESTORED_MTIME, RESTORED_MTIME)
+      if (settings.fsync) await handle.sync()
     } finally {
       await handle.close()
     }

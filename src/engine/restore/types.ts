@@ -28,6 +28,10 @@ export interface RestoreSettings {
   fresh: boolean
   /** The bytes written at each relocation offset. */
   relocationTo: Uint8Array
+  /** Ending of this restore's temp names, which no catalog name has (part-name.ts); default `.holobench-part`. */
+  partSuffix?: string
+  /** fsync each written file before its rename or, in a fresh target, before the restore is recorded. */
+  fsync?: boolean
   /** The process umask, to know when an explicit chmod is needed. */
   umask: number
   zstdBackend?: ZstdBackend | 'auto'
