@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import type {ScenarioResult, VariantResult} from '../src/bench/results.js'
-import {CLAIMS, evaluateClaim} from '../src/report/claims.js'
+import {CLAIMS, engineClaims, evaluateClaim} from '../src/report/claims.js'
 import {syntheticResults} from './helpers/results-fixture.js'
 
 const [zstd, noverify, reflink] = CLAIMS
@@ -56,5 +56,20 @@ describe('claims', () => {
     expect(evaluateClaim(zstd, scenarioWith('zstd', {status: 'failed', reason: 'EINTEGRITY', stats: null}))).toMatchObject({verdict: 'not-measured', note: 'failed: EINTEGRITY'})
     expect(evaluateClaim(zstd, {...scenario, rows: scenario.rows.filter((row) => row.variant !== 'zstd')})).toMatchObject({verdict: 'not-measured', note: 'zstd was not run'})
     expect(evaluateClaim(zstd, scenarioWith('zstd', {ratioToGzip: null}))).toMatchObject({verdict: 'not-measured'})
+  })
+
+  it('cover external zstd engines against their own gzip counterpart', () => {
+    const scenario = structuredClone(syntheticResults(1).scenarios[0])
+    const engine = (variant: string, verify: boolean, speedup: number): VariantResult => ({
+      ...structuredClone(scenario.rows.find((row) => row.variant === 'zstd')!),
+      variant, kind: 'engine', mode: 'process', strategy: 'engine', codec: 'zstd', verify, gzipReference: 'rcc-main', ratioToGzip: ratio(speedup, speedup * 0.9, speedup * 1.1),
+    })
+    scenario.rows.push(engine('rcc-fork', true, 1.5), engine('fast-noverify', false, 5), {...engine('no-reference', true, 9), gzipReference: undefined})
+    const claims = engineClaims(scenario)
+    expect(claims.map((claim) => [claim.variant, claim.atLeast, claim.title])).toEqual([
+      ['rcc-fork', 3, 'rcc-fork (zstd) vs rcc-main'],
+      ['fast-noverify', 4, 'fast-noverify (zstd + skip-verify) vs rcc-main'],
+    ])
+    expect(claims.map((claim) => evaluateClaim(claim, scenario).verdict)).toEqual(['not-held', 'held'])
   })
 })

@@ -54,6 +54,8 @@ describe('holobench run --mode process with external engines', () => {
     expect(gzip.cpuSamples).toHaveLength(2)
     expect(Math.max(...gzip.cpuSamples!)).toBeGreaterThan(0)
     expect(gzip.check).toMatchObject({ok: true, files: results.scenarios[0].tree.files, symlinks: results.scenarios[0].tree.symlinks})
+    // Files per strategy come from the child's drop --json.
+    expect(gzip.strategyCounts?.copy).toBe(results.scenarios[0].tree.files)
     expect(row(results, 'floor')).toMatchObject({kind: 'floor', mode: 'in-process'})
   })
 

@@ -55,6 +55,17 @@ export function evaluateClaim(claim: Claim, scenario: ScenarioResult): ClaimOutc
   return {...base, speedup, verdict: 'not-held', note: `95% interval ${range} is below ${formatFactor(claim.atLeast)}`}
 }
 
+/**
+ * The seed's zstd claims for external engines too: an engine row with a zstd library and a
+ * gzipReference (its own gzip counterpart, e.g. RCC's fork against RCC main) is judged against
+ * it, 3× when it verifies, 4× when it does not.
+ */
+export function engineClaims(scenario: ScenarioResult): Claim[] {
+  return scenario.rows
+    .filter((row) => row.kind === 'engine' && row.codec === 'zstd' && row.gzipReference)
+    .map((row) => ({variant: row.variant, title: `${row.variant} (zstd${row.verify ? '' : ' + skip-verify'}) vs ${row.gzipReference}`, atLeast: row.verify ? 3 : 4}))
+}
+
 /** Every claim against every scenario of a run, claim-major. */
 export function evaluateClaims(scenarios: readonly ScenarioResult[]): ClaimOutcome[] {
   return CLAIMS.flatMap((claim) => scenarios.map((scenario) => evaluateClaim(claim, scenario)))

@@ -3,7 +3,7 @@
  * headline words as the Markdown summary and the HTML page (verdict.ts).
  */
 import type {ResultsFile} from '../bench/results.js'
-import {CLAIMS, evaluateClaim, expectationText} from './claims.js'
+import {CLAIMS, engineClaims, evaluateClaim, expectationText} from './claims.js'
 import {headlineDetails, headlinesFor, headlineText, scenarioCaveats} from './verdict.js'
 
 export function renderAnswer(file: ResultsFile): string {
@@ -16,7 +16,7 @@ export function renderAnswer(file: ResultsFile): string {
     }
     for (const caveat of scenarioCaveats(file, scenario)) lines.push(`  caveat: ${caveat}`)
     lines.push('  expected by the proposal:')
-    for (const claim of CLAIMS) lines.push(`    ${expectationText(evaluateClaim(claim, scenario))}`)
+    for (const claim of [...CLAIMS, ...engineClaims(scenario)]) lines.push(`    ${expectationText(evaluateClaim(claim, scenario))}`)
     lines.push('')
   }
   return lines.join('\n').trimEnd()
