@@ -104,6 +104,16 @@ describe('decompression bomb: whole-buffer decodes', () => {
     }
   })
 
+  it('zstd whose frame header understates its content is stopped too (napi would decode past it)', async () => {
+    const understated = zstdBomb(1024, 8 * MiB)
+    for (const zstdBackend of BACKENDS) {
+      const error = await rejection(decompressBuffer(understated, {path: PATH, entry: ENTRY, expectedSize: 8 * MiB, zstdBackend}))
+      expect(error.message).toMatch(/more than the 8388608 bytes expected|decoded to/)
+      const {passed} = await streamed(understated, {path: PATH, entry: ENTRY, expectedSize: 8 * MiB, zstdBackend})
+      expect(passed).toBeLessThanOrEqual(8 * MiB)
+    }
+  })
+
   it('a frame header declaring more than its blocks can hold is malformed, not allocated', async () => {
     const lying = zstdBomb(1, 2 ** 40) // 1 MiB of blocks, a 1 TiB content size
     for (const zstdBackend of BACKENDS) {

@@ -6,14 +6,21 @@ import {constants} from 'node:buffer'
  * so a decompression bomb behind a small entry costs neither memory nor target space.
  */
 
-/**
- * Whole-buffer decoders that cannot be stopped mid-way (the @mongodb-js/zstd binding) run only
- * when the frame headers bound the output to the limit plus this much: one zstd block
- * (Block_Maximum_Size, RFC 8878 §3.1.1.2.4). Encoders fill every block but the last, so a
- * frame without a content size bounds its output to within one block of the truth; anything
- * looser goes to a decoder that stops at the limit.
- */
+/** One zstd block's most output (Block_Maximum_Size, RFC 8878 §3.1.1.2.4). */
 export const WHOLE_DECODE_SLACK_BYTES = 128 * 1024
+
+/**
+ * The most output, in bytes, that frame headers may allow for a whole-buffer decode that cannot
+ * be stopped mid-way (the @mongodb-js/zstd binding), when at most `limit` bytes are wanted:
+ * twice the limit plus one block. A frame without a content size is bounded by its blocks
+ * (each regenerates at most 128 KiB); RCC's zstd fork (klauspost) writes blocks of 64 KiB, so
+ * its frames bound up to twice their output plus the last block, and libzstd fills 128 KiB
+ * blocks. A bound looser than that (a bomb: 1 GiB in 32 KiB) goes to a decoder that stops at
+ * the limit + 1 byte, so memory is at most about twice what the catalog promised.
+ */
+export function wholeDecodeCap(limit: number): number {
+  return 2 * limit + WHOLE_DECODE_SLACK_BYTES
+}
 
 /** The output passed `limit` bytes; `declared` when a header said so before any decoding. */
 export class OutputLimitError extends Error {

@@ -1,7 +1,7 @@
 import {HoloError} from '../errors.js'
 import type {ZstdBackend} from '../types.js'
 import {napiAvailable, napiCompress, napiDecompress} from './zstd-napi.js'
-import {OutputLimitError, WHOLE_DECODE_SLACK_BYTES} from './output-limit.js'
+import {OutputLimitError, wholeDecodeCap} from './output-limit.js'
 import {fzstdDecompressFrame} from './zstd-fzstd.js'
 import {type WalkedFrame, ZstdFormatError, walkZstdFrames} from './zstd-frames.js'
 import {zlibZstdAvailable, zlibZstdCompress, zlibZstdDecompressFrame, zlibZstdDecompressFrameSync} from './zstd-zlib.js'
@@ -53,24 +53,29 @@ const ZLIB_SYNC_MAX_BYTES = 256 * 1024
  *
  * Frames are walked first (headers only): that names a dictionary frame, truncation or trailing
  * bytes precisely, and bounds the output before anything is decoded. Declared content sizes
- * above the limit fail at once. napi decodes the whole buffer in one call and cannot be stopped
- * mid-way, so it runs only when the headers bound the output (a frame with a content size is
- * decoded into exactly that much room; one without is bounded by its blocks) to within
- * WHOLE_DECODE_SLACK_BYTES of the limit. Otherwise each frame goes to a decoder that stops at
- * the limit: node:zlib (maxOutputLength) where it has zstd, else fzstd (pure JavaScript, only
- * for such odd or hostile input).
+ * above the limit fail at once. napi decodes a whole buffer in one call and cannot be stopped
+ * mid-way (given a content size it still decodes past it before failing, measured: 1.1 GB for
+ * a bomb whose header says 8 MiB), so it runs only when the headers bound the output to
+ * wholeDecodeCap(limit). Anything else goes frame by frame to a decoder that stops at the
+ * limit: node:zlib (maxOutputLength) where it has zstd, else fzstd (pure JavaScript, only for
+ * such odd or hostile input).
  */
 export async function zstdDecompress(stored: Buffer, backend: ZstdBackend, limit: number): Promise<Buffer> {
   const frames = walkZstdFrames(stored)
   if (frames.length === 0) return Buffer.alloc(0) // only skippable frames
   const bound = outputBound(frames, limit)
-  if (backend === 'napi' && bound <= limit + WHOLE_DECODE_SLACK_BYTES) {
+  if (backend === 'napi' && bound <= wholeDecodeCap(limit)) {
     const out = await napiDecompress(stored)
     if (out.length > limit) throw new OutputLimitError(limit)
     return out
   }
 
-  const decodeFrame = backend === 'zlib' || zlibZstdAvailable() ? zlibFrame : fzstdFrame
+  return decodeFramesCapped(stored, frames, limit)
+}
+
+/** Frame by frame with a decoder that stops at the limit: node:zlib where it has zstd, else fzstd. */
+export async function decodeFramesCapped(stored: Buffer, frames: readonly WalkedFrame[], limit: number): Promise<Buffer> {
+  const decodeFrame = zlibZstdAvailable() ? zlibFrame : fzstdFrame
   const parts: Buffer[] = []
   let total = 0
   for (const f of frames) {
@@ -83,9 +88,11 @@ export async function zstdDecompress(stored: Buffer, backend: ZstdBackend, limit
 }
 
 /**
- * The most the frames can decode to: declared content sizes, else what their blocks can hold.
- * A declared size above what the blocks can hold is malformed; declared sizes above `limit`
- * are OutputLimitError before any decoding.
+ * The most the frames can decode to, by their blocks (each regenerates at most its
+ * Block_Maximum_Size): a declared content size is checked against it, not trusted, since
+ * libzstd behind napi decodes past a content size before it fails. A declared size above what
+ * the blocks can hold is malformed; declared sizes above `limit` are OutputLimitError before
+ * any decoding.
  */
 export function outputBound(frames: readonly WalkedFrame[], limit: number): number {
   let declared = 0
@@ -96,7 +103,7 @@ export function outputBound(frames: readonly WalkedFrame[], limit: number): numb
       throw new ZstdFormatError(`zstd frame at byte ${f.start} declares ${size} bytes, more than its blocks can hold (${f.bound})`, f.start)
     }
     declared += size ?? 0
-    bound += size ?? f.bound
+    bound += f.bound
   }
   if (declared > limit) throw new OutputLimitError(limit, declared)
   return bound

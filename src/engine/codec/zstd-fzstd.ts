@@ -1,6 +1,7 @@
 import {Decompress} from 'fzstd'
 
 import {OutputLimitError} from './output-limit.js'
+import {ZstdFrameWalker} from './zstd-frames.js'
 import type {Emit, StreamDecoder} from './stream-decoder.js'
 
 /**
@@ -58,7 +59,9 @@ export class FzstdFrameDecoder implements StreamDecoder {
 /**
  * One whole frame in pure JavaScript, stopping with OutputLimitError as soon as the output
  * passes `limit` bytes: the last resort for a frame whose headers do not bound its output
- * on a Node.js without node:zlib zstd (the napi binding cannot be stopped mid-way).
+ * on a Node.js without node:zlib zstd (the napi binding cannot be stopped mid-way). Fed one
+ * block at a time: fzstd decodes all it is given before it calls back, so a whole bomb pushed
+ * at once would be decoded whole (1 GiB for 32 KiB) before the limit could stop it.
  */
 export function fzstdDecompressFrame(frame: Uint8Array, limit: number): Buffer {
   const chunks: Uint8Array[] = []
@@ -68,6 +71,17 @@ export function fzstdDecompressFrame(frame: Uint8Array, limit: number): Buffer {
     if (total > limit) throw new OutputLimitError(limit)
     chunks.push(chunk)
   })
-  decoder.push(frame, true)
+  const walker = new ZstdFrameWalker()
+  let pending: Uint8Array[] = []
+  for (const event of walker.push(frame)) {
+    if (event.type !== 'data') continue
+    pending.push(event.bytes)
+    if (!event.blockEnd) continue
+    decoder.push(pending.length === 1 ? pending[0] : Buffer.concat(pending))
+    pending = []
+  }
+  walker.end()
+  if (pending.length > 0) decoder.push(Buffer.concat(pending))
+  decoder.push(new Uint8Array(0), true)
   return Buffer.concat(chunks, total)
 }

@@ -5,7 +5,7 @@ import type {Emit, StreamDecoder} from './stream-decoder.js'
 import {TransformBridge} from './transform-bridge.js'
 import {checkContentSize, zstdCompress} from './zstd-backend.js'
 import {FZSTD_MAX_WINDOW, FzstdFrameDecoder} from './zstd-fzstd.js'
-import {OutputLimitError, WHOLE_DECODE_SLACK_BYTES} from './output-limit.js'
+import {OutputLimitError, WHOLE_DECODE_SLACK_BYTES, wholeDecodeCap} from './output-limit.js'
 import {ZstdCliFrameDecoder, zstdCliAvailable} from './zstd-cli.js'
 import {type FrameEvent, ZstdFormatError, type ZstdFrameHeader, ZstdFrameWalker} from './zstd-frames.js'
 import {napiDecompress} from './zstd-napi.js'
@@ -116,8 +116,8 @@ export class ZstdStreamDecoder implements StreamDecoder {
 
   /**
    * `remaining()` is how many more bytes the stream may pass on (its caller stops it there):
-   * frames that declare more fail before decoding, and no frame is decoded whole whose output
-   * could exceed it by more than WHOLE_DECODE_SLACK_BYTES.
+   * frames that declare more fail before decoding, and no frame is decoded whole whose headers
+   * do not bound its output to wholeCap().
    */
   constructor(
     private readonly emit: Emit,
@@ -132,9 +132,19 @@ export class ZstdStreamDecoder implements StreamDecoder {
     this.streamDecoder?.destroy?.()
   }
 
-  /** The most output of the current frame that may be decoded whole. */
-  private wholeMax(): number {
-    return Math.min(NATIVE_FRAME_MAX_BYTES, Math.max(0, this.remaining()) + WHOLE_DECODE_SLACK_BYTES)
+  private left(): number {
+    return Math.max(0, this.remaining())
+  }
+
+  /**
+   * The most output a frame's headers may allow for it to be decoded whole: NATIVE_FRAME_MAX_BYTES,
+   * or, when the stream has a size, wholeDecodeCap of what is left up to twice that (a fork frame
+   * of 45 MB bounds ~91 MB by its 64 KiB blocks). A legitimate frame's output is at most what is
+   * left; a lying one at most this cap, one at a time.
+   */
+  private wholeCap(): number {
+    const left = this.left()
+    return Number.isFinite(left) ? Math.min(wholeDecodeCap(left), wholeDecodeCap(NATIVE_FRAME_MAX_BYTES)) : NATIVE_FRAME_MAX_BYTES
   }
 
   async write(chunk: Uint8Array): Promise<void> {
@@ -159,7 +169,7 @@ export class ZstdStreamDecoder implements StreamDecoder {
         this.mode = 'buffer'
         this.wholeOnly = false
         const size = event.header.contentSize
-        const left = Math.max(0, this.remaining())
+        const left = this.left()
         if (size !== undefined && size > left) throw new OutputLimitError(left, size)
         if (size !== undefined && size > NATIVE_FRAME_MAX_BYTES) await this.startStreaming()
         return
@@ -169,7 +179,9 @@ export class ZstdStreamDecoder implements StreamDecoder {
         this.pieces.push(event.bytes)
         this.pieceEnds.push(event.blockEnd)
         this.piecesLength += event.bytes.length
-        if (event.bound > this.wholeMax() && this.header?.contentSize === undefined) {
+        // Blocks that could hold more than the cap, with or without a content size (napi decodes
+        // past a lying one): stream the frame.
+        if (event.bound > this.wholeCap()) {
           // No streaming decoder for this frame: decoding it whole is allowed only within bounds.
           if (this.wholeOnly) throw this.unstreamable(event.bound)
           if (!(await this.startStreaming())) return
@@ -194,7 +206,7 @@ export class ZstdStreamDecoder implements StreamDecoder {
           // A frame much bigger than the usual ones is decoded alone: memory holds one such output.
           const alone = (contentSize ?? event.bound) > 2 * ZSTD_FRAME_BYTES
           if (alone) await this.jobs.drain(this.deliver)
-          await this.jobs.add(this.decodeWhole(frame, contentSize, this.frameOffset), this.deliver)
+          await this.jobs.add(this.decodeWhole(frame, this.header!, this.frameOffset), this.deliver)
           if (alone) await this.jobs.drain(this.deliver)
         } else {
           await this.flushUnfed()
@@ -206,10 +218,10 @@ export class ZstdStreamDecoder implements StreamDecoder {
     }
   }
 
-  private async decodeWhole(frame: Buffer, contentSize: number | undefined, offset: number): Promise<Buffer> {
-    // napi's output is bounded by the checks above; zlib's is stopped at the frame's limit.
-    const out = this.backend === 'napi' ? await napiDecompress(frame) : await zlibZstdDecompressFrame(frame, contentSize ?? this.wholeMax())
-    checkContentSize(out.length, contentSize, offset)
+  /** One whole frame, natively: napi's output is bounded by the checks before the call, zlib's is stopped. */
+  private async decodeWhole(frame: Buffer, header: ZstdFrameHeader, offset: number): Promise<Buffer> {
+    const out = this.backend === 'napi' ? await napiDecompress(frame) : await zlibZstdDecompressFrame(frame, header.contentSize ?? this.left())
+    checkContentSize(out.length, header.contentSize, offset)
     return out
   }
 
@@ -221,7 +233,7 @@ export class ZstdStreamDecoder implements StreamDecoder {
     const windowSize = this.header?.windowSize ?? 0
     const decoder = this.streamingDecoder(windowSize)
     // No streaming decoder for this window (fzstd's limit, no zlib zstd, no zstd CLI): decode it
-    // whole after all, within wholeMax(); any decoder needs the window (> 32 MiB) anyway.
+    // whole after all, within bounds (unstreamable); any decoder needs the window (> 32 MiB) anyway.
     if (decoder === undefined) {
       this.wholeOnly = true
       return false
@@ -240,7 +252,7 @@ export class ZstdStreamDecoder implements StreamDecoder {
   }
 
   private unstreamable(bound: number): Error {
-    const left = Math.max(0, this.remaining())
+    const left = this.left()
     if (bound > left + WHOLE_DECODE_SLACK_BYTES) return new OutputLimitError(left)
     const window = this.header?.windowSize ?? 0
     return new Error(
