@@ -14,9 +14,9 @@ Without --repair nothing is changed. With --repair, the catalogs that can no lon
 Exits 1 when anything is wrong (even if --repair fixed it: run check again to confirm), 0 when clean. Orphans alone do not count as wrong.`
 
   static override examples = [
-    '<%= config.bin %> <%= command.id %> --library ~/.robocorp/hololib',
+    '<%= config.bin %> <%= command.id %> --library ./hololib',
     '<%= config.bin %> <%= command.id %> --library ./hololib --repair',
-    '<%= config.bin %> <%= command.id %> --library ./hololib --repair --prune-orphans --quarantine /tmp/hololib-quarantine --json',
+    '<%= config.bin %> <%= command.id %> --library ./hololib --repair --prune-orphans --quarantine ./hololib-quarantine --json',
   ]
 
   static override flags = {

@@ -12,10 +12,11 @@ export default class Drop extends HoloCommand {
 Strategies for uncompressed files without relocations: copy; reflink (copy-on-write clone; an error where the filesystem cannot clone); hardlink (shares the library file's inode: a later write through the restored file changes the library, so use it only for read-only environments); auto (clone where the target filesystem can, else copy). Compressed and relocated files are always decompressed and written.`
 
   static override examples = [
-    '<%= config.bin %> <%= command.id %> hololib/catalog/0123456789abcdefv12.linux_amd64 --target ./h59acff1_493f813dad24d3t',
-    '<%= config.bin %> <%= command.id %> cat.linux_amd64 --library ./hololib --target ./space --no-verify --json',
-    '<%= config.bin %> <%= command.id %> cat.linux_amd64 --target /mnt/xfs/space --strategy reflink',
-    '<%= config.bin %> <%= command.id %> cat.linux_amd64 --target ./old-venv --overwrite --no-fsync',
+    // Catalogs the lift examples write (on linux x64); a target's name is as long as the identity.
+    '<%= config.bin %> <%= command.id %> ./hololib/catalog/79b3aa82a0e36930v12.linux_amd64 --target ./h0123456_89abcdef012345t',
+    '<%= config.bin %> <%= command.id %> ./hololib-gzip/catalog/79b3aa82a0e36930v12.linux_amd64 --target ./h1123456_89abcdef012345t --no-verify --json',
+    '<%= config.bin %> <%= command.id %> ./lib-raw/catalog/71543f141518dea5v12.linux_amd64 --target ./h2123456_89abcdef012345t --strategy auto',
+    '<%= config.bin %> <%= command.id %> ./hololib/catalog/79b3aa82a0e36930v12.linux_amd64 --target ./h0123456_89abcdef012345t --overwrite --no-fsync',
   ]
 
   static override args = {

@@ -37,10 +37,10 @@ Without --current the benchmark runs now with the baseline's settings; while a t
 Exit codes: 0 pass or warn, 1 regression, 2 usage or input error (missing file, another results schema version, different scenarios).`
 
   static override examples = [
-    {description: 'Gate a fresh run against the committed baseline', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/results.json'},
-    {description: 'Judge two existing result files, with a Markdown job summary', command: '<%= config.bin %> <%= command.id %> --baseline base.json --current results.json --markdown "$GITHUB_STEP_SUMMARY"'},
-    {description: 'Only timing ratios, stricter threshold', command: '<%= config.bin %> <%= command.id %> --baseline base.json --current results.json --threshold 5% --metric ratioToGzip --metric ratioToFloor'},
-    {description: 'Deliberately replace the baseline with a new run', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/results.json --update-baseline'},
+    {description: 'Gate a fresh run against the committed baseline', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/medium.json'},
+    {description: 'Judge two existing result files, with a Markdown job summary', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/medium.json --current reports/sample/results.json --markdown ./gate-summary.md'},
+    {description: 'Only timing ratios, stricter threshold', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/medium.json --current reports/sample/results.json --threshold 5% --metric ratioToGzip --metric ratioToFloor'},
+    {description: 'Deliberately replace the baseline with a new run', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/medium.json --update-baseline'},
   ]
 
   static override flags = {

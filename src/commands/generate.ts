@@ -14,9 +14,9 @@ export default class Generate extends HoloCommand {
 The same scenario and seed always give the same bytes (compare the printed tree digest across machines). Without --out the tree is cached under corpora/<scenario>-<digest>-<seed>/ and reused by later runs; with --out it is written to <out>/<identity>, which must not exist yet.`
 
   static override examples = [
+    '<%= config.bin %> <%= command.id %> --scenario small --out ./trees',
     '<%= config.bin %> <%= command.id %> --scenario medium',
-    '<%= config.bin %> <%= command.id %> --scenario large-lowreloc --seed 7 --json',
-    '<%= config.bin %> <%= command.id %> --scenario small --out /tmp/trees',
+    '<%= config.bin %> <%= command.id %> --scenario small --seed 7 --json',
   ]
 
   static override flags = {

@@ -13,9 +13,10 @@ export default class Lift extends HoloCommand {
 The default codec is zstd: ${ZSTD_HELP} Use --codec gzip for a library released RCC reads.`
 
   static override examples = [
-    '<%= config.bin %> <%= command.id %> ./h59acff1_493f813dad24d3t --library ./hololib',
-    '<%= config.bin %> <%= command.id %> --tree /opt/conda/envs/robot --library ./hololib --codec gzip --identity /opt/conda/envs/robot',
-    '<%= config.bin %> <%= command.id %> ./tree --library ./lib-raw --codec none --json',
+    // The tree `generate --scenario small --out ./trees` writes.
+    '<%= config.bin %> <%= command.id %> ./trees/hb99f66c_f5fd962c9e0660t --library ./hololib',
+    '<%= config.bin %> <%= command.id %> --tree ./trees/hb99f66c_f5fd962c9e0660t --library ./hololib-gzip --codec gzip --identity hb99f66c_f5fd962c9e0660t',
+    '<%= config.bin %> <%= command.id %> ./trees/hb99f66c_f5fd962c9e0660t --library ./lib-raw --codec none --json',
   ]
 
   static override args = {

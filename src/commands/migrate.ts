@@ -20,7 +20,7 @@ A corrupt file is reported (and left, or moved to the quarantine with --on-corru
 ${ZSTD_HELP}`
 
   static override examples = [
-    '<%= config.bin %> <%= command.id %> --library ~/.robocorp/hololib --to zstd',
+    '<%= config.bin %> <%= command.id %> --library ./hololib-gzip --to zstd',
     '<%= config.bin %> <%= command.id %> --library ./hololib --to none --dry-run',
     '<%= config.bin %> <%= command.id %> --library ./hololib --to gzip --on-corrupt quarantine --json',
   ]

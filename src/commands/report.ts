@@ -8,9 +8,9 @@ export default class Report extends HoloCommand {
   static override description = `Renders one or more results.json files into reports/<name>/: results.csv (one row per scenario and variant, every statistic and the environment), report.html (a single offline page with charts, the claims panel and, for two or more files, a comparison against the first) and summary.md (tables and claims for CI summaries and pull-request comments).`
 
   static override examples = [
-    '<%= config.bin %> <%= command.id %> .scratch/run-1/results.json',
-    '<%= config.bin %> <%= command.id %> before.json after.json --out reports/zstd-change',
-    '<%= config.bin %> <%= command.id %> results.json --format md --json',
+    '<%= config.bin %> <%= command.id %> reports/sample/results.json --out ./report-sample',
+    '<%= config.bin %> <%= command.id %> reports/baseline/medium.json reports/sample/results.json --out ./report-compare',
+    '<%= config.bin %> <%= command.id %> reports/sample/results.json --format md --out ./report-md --json',
   ]
 
   static override strict = false
