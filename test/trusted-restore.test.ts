@@ -132,6 +132,10 @@ describe('a link limit never aborts a hard-link restore', () => {
     expect(result.strategy.counts.copy).toBeGreaterThan(0)
     expect(result.strategy.counts.hardlink + result.strategy.counts.copy).toBe(40)
     for (const name of names) expect(await fsp.readFile(join(target, name), 'utf8')).toBe('same content\n')
+    // Again into the same target, whose directory already holds all the links the inode takes.
+    const again = await drop({catalog, target, strategy: 'hardlink', verify: false})
+    expect(again.strategy.eligible).toBe('hardlink')
+    expect(again.written + again.skipped).toBe(40)
     // And with verification on, the same.
     const verified = await drop({catalog, target: join(fs.dir, 'out2'), strategy: 'hardlink'})
     expect(verified.written).toBe(40)
