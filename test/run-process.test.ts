@@ -132,7 +132,7 @@ describe('holobench run engine validation', () => {
 
 describe('results of schema version 1', () => {
   it('load as in-process runs', async () => {
-    const sample = fileURLToPath(new URL('../reports/sample/results.json', import.meta.url))
+    const sample = fileURLToPath(new URL('fixtures/results-v1.json', import.meta.url))
     const raw = JSON.parse(await fsp.readFile(sample, 'utf8')) as {schemaVersion: number}
     expect(raw.schemaVersion).toBe(1)
     const loaded = await loadResults(sample)
