@@ -53,6 +53,20 @@ export function checkSize(actual: number, task: RestoreTask): void {
   }
 }
 
+/**
+ * Refuses a library file stored in more bytes than any encoding of the entry's size needs:
+ * raw is the size itself; gzip and zstd add far less than 1/64 plus their headers (deflate
+ * stored blocks 5 bytes per 64 KiB, zstd raw blocks 3 bytes per 128 KiB).
+ */
+export function storedTooBig(storedBytes: number, task: RestoreTask): void {
+  if (storedBytes > task.size + Math.floor(task.size / 64) + 64 * 1024) {
+    throw new HoloError('ECORRUPT', `Corrupted hololib file ${task.source}: ${task.rel} should be ${task.size} bytes, its library file is ${storedBytes} bytes, more than any encoding of it needs`, {
+      path: task.source,
+      data: {entry: task.rel, limit: task.size},
+    })
+  }
+}
+
 /** The library file holds more than the catalog entry's size: stopped at size + 1 byte. */
 export function tooBig(task: RestoreTask): HoloError {
   return new HoloError('ECORRUPT', `Corrupted hololib file ${task.source}: ${task.rel} should be ${task.size} bytes, it holds more`, {path: task.source, data: {entry: task.rel, limit: task.size}})

@@ -3,7 +3,7 @@ import {chmodSync, closeSync, constants, copyFileSync, fstatSync, futimesSync, l
 import {STREAM_THRESHOLD_BYTES, decompressBuffer} from '../codec/index.js'
 import {digestBuffer} from '../digest.js'
 import type {StoredFormat} from '../types.js'
-import {algorithmOf, checkContentSize, checkDigest, checkRelocation, checkSize, missing, storedFormat} from './checks.js'
+import {algorithmOf, checkContentSize, checkDigest, checkRelocation, checkSize, missing, storedFormat, storedTooBig} from './checks.js'
 import {partPathFor} from './part-name.js'
 import {RESTORED_MTIME} from './types.js'
 import type {RestoreSettings, RestoreStats, RestoreTask} from './types.js'
@@ -166,12 +166,33 @@ function copyRaw(task: RestoreTask, settings: RestoreSettings, stats: RestoreSta
   stats.bytes += content.length
 }
 
+/**
+ * A library file's stored bytes, refused unread when there are more than any encoding of the
+ * catalog's size needs (storedTooBig): a huge file behind a small entry is never read into
+ * memory. Same system calls as readFileSync (open, fstat, read, close).
+ */
 function readLibraryFile(task: RestoreTask): Buffer {
+  let fd: number
   try {
-    return readFileSync(task.source)
+    fd = openSync(task.source, 'r')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missing(task)
     throw error
+  }
+
+  try {
+    const {size} = fstatSync(fd)
+    storedTooBig(size, task)
+    const buffer = Buffer.allocUnsafe(size)
+    let at = 0
+    while (at < size) {
+      const n = readSync(fd, buffer, at, size - at, at)
+      if (n === 0) break
+      at += n
+    }
+    return at === size ? buffer : buffer.subarray(0, at)
+  } finally {
+    closeSync(fd)
   }
 }
 
