@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto'
-import {createReadStream, createWriteStream, existsSync, promises as fsp} from 'node:fs'
+import {createReadStream, createWriteStream, existsSync, promises as fsp, readFileSync} from 'node:fs'
 import type {Stats} from 'node:fs'
 import {basename, dirname, isAbsolute, join, relative, resolve, sep} from 'node:path'
 import {Transform} from 'node:stream'
@@ -12,7 +12,7 @@ import {catalogName, goPlatform} from './catalog.js'
 import {STREAM_THRESHOLD_BYTES, compressBuffer, createCompressStream} from './codec/index.js'
 import {createDigester, digestBuffer} from './digest.js'
 import {HoloError, explainSystemError} from './errors.js'
-import {fsyncFile, tempPathFor, writeFileAtomic} from './fs/atomic.js'
+import {fsyncFile, tempPathFor, writeFileAtomic, writeFileAtomicUnsyncedSync} from './fs/atomic.js'
 import {acquireLock, libraryLockDir} from './fs/lock.js'
 import type {LockHolder} from './fs/lock.js'
 import {digestAlgorithmFor, libraryFilePath, prepareLibrary} from './library.js'
@@ -355,7 +355,8 @@ class LibraryWriter {
 
   async put(job: FileJob, needle: Buffer): Promise<void> {
     if (job.stats.size > STREAM_THRESHOLD_BYTES) return this.putStream(job, needle)
-    const data = await fsp.readFile(job.path)
+    // Synchronous: a small file's read takes microseconds; async it would be four hops to libuv's pool.
+    const data = readFileSync(job.path)
     job.entry.digest = digestBuffer(this.algorithm, data)
     job.entry.rewrite = findRelocations(data, needle)
     job.entry.size = data.length
@@ -363,7 +364,8 @@ class LibraryWriter {
     const target = libraryFilePath(this.options.library, job.entry.digest)
     const stored = await compressBuffer(this.options.codec, data, {level: this.options.level, zstdBackend: this.options.zstdBackend})
     await this.mkdirFor(target)
-    await writeFileAtomic(target, stored, {fsync: this.options.fsync, mode: libraryFileMode(job.stats.mode)})
+    if (this.options.fsync === false) writeFileAtomicUnsyncedSync(target, stored, libraryFileMode(job.stats.mode))
+    else await writeFileAtomic(target, stored, {fsync: true, mode: libraryFileMode(job.stats.mode)})
     this.stored++
     this.storedBytes += stored.length
   }
