@@ -6,19 +6,21 @@
  * RCC and by `holobench drop`, in alternated rounds, the target removed between runs.
  *   npm run build && npx tsx bench/cold-vs-rcc.ts [--runs 7] [--tree <dir>] [--tmpfs /dev/shm]
  *       [--rcc-bin <dir>] [--memory]
- * The RCC peer (rcc-drop-main, rcc-drop-fork) comes from `--rcc-bin`, $RCC_PEER_BIN, or
- * ~/.cache/rcc-peer/bin, where the peer kit builds it. Targets (ratios of medians, 95% bootstrap
+ * The RCC peer (rcc-drop-main, rcc-drop-fork; see README "The real RCC as a peer") is found in
+ * `--rcc-bin`, else $RCC_PEER_BIN, else on PATH; without it this prints why and exits 0.
+ * bench/rcc-peer.ts compares restores through `holobench run`'s engines; this one times the
+ * issue's cold figures directly: RCC's own hololibs, RCC's lift, start-up, first vs fifth drop. Targets (ratios of medians, 95% bootstrap
  * intervals): drop ≤ 1.0× RCC main and ≤ 1.0× the fork (stretch 0.7×); lift --codec zstd ≤ 1.0×
  * the fork's lift; `--version` ≤ 0.15 s; first drop in a process ≤ 1.3× the fifth; with --memory,
  * bench/memory.ts (peak RSS < 512 MB on a 1.5 GiB file, every codec).
  */
 import {execFileSync, spawnSync} from 'node:child_process'
 import {cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {homedir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {parseArgs} from 'node:util'
 
+import {resolveExecutable} from '../src/bench/engines.js'
 import {median, ratioOfMedians} from '../src/bench/stats.js'
 
 const {values} = parseArgs({
@@ -26,21 +28,24 @@ const {values} = parseArgs({
     runs: {type: 'string', default: '7'},
     tree: {type: 'string'},
     tmpfs: {type: 'string', default: '/dev/shm'},
-    'rcc-bin': {type: 'string'},
+    'rcc-bin': {type: 'string', default: process.env.RCC_PEER_BIN},
     memory: {type: 'boolean', default: false},
   },
 })
 const RUNS = Math.max(5, Number(values.runs))
 const repo = fileURLToPath(new URL('..', import.meta.url))
 const cli = join(repo, 'bin', 'run.js')
-const rccBin = values['rcc-bin'] ?? process.env.RCC_PEER_BIN ?? join(homedir(), '.cache', 'rcc-peer', 'bin')
+const peerBinary = (flavor: string) => (values['rcc-bin'] ? join(values['rcc-bin'], `rcc-drop-${flavor}`) : resolveExecutable(`rcc-drop-${flavor}`))
 const FLAVORS = ['main', 'fork'] as const
 type Flavor = (typeof FLAVORS)[number]
 
 if (!existsSync(join(repo, 'dist', 'engine', 'drop.js'))) throw new Error('build first: npm run build')
-for (const flavor of FLAVORS) {
-  if (!existsSync(join(rccBin, `rcc-drop-${flavor}`))) throw new Error(`no rcc-drop-${flavor} in ${rccBin}: build the RCC peer or pass --rcc-bin`)
+const missing = FLAVORS.filter((flavor) => !peerBinary(flavor) || !existsSync(peerBinary(flavor) as string))
+if (missing.length > 0) {
+  console.log(`skipped: ${missing.map((f) => `rcc-drop-${f}`).join(', ')} not found (pass --rcc-bin or set RCC_PEER_BIN to the RCC peer's directory, or put it on PATH)`)
+  process.exit(0)
 }
+const rcc = (flavor: Flavor) => peerBinary(flavor) as string
 
 /** Wall seconds of one process, spawn to exit; a failure stops the bench with its output. */
 function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
@@ -74,20 +79,20 @@ interface Peer {
   label: string
 }
 
-function rcc(flavor: Flavor, args: string[], env: NodeJS.ProcessEnv): string {
-  return execFileSync(join(rccBin, `rcc-drop-${flavor}`), args, {env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
+function rccRun(flavor: Flavor, args: string[], env: NodeJS.ProcessEnv): string {
+  return execFileSync(rcc(flavor), args, {env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
 }
 
 /** A ROBOCORP_HOME with the tree in RCC's stage, lifted by RCC (timed: the lift row). */
 function rccLift(flavor: Flavor, home: string, tree: string): {peer: Peer; seconds: number} {
   const env = {...process.env, ROBOCORP_HOME: home}
   mkdirSync(home, {recursive: true})
-  const info = JSON.parse(rcc(flavor, ['info'], env)) as {identity: string; stage: string; holotree: string}
+  const info = JSON.parse(rccRun(flavor, ['info'], env)) as {identity: string; stage: string; holotree: string}
   cpSync(tree, info.stage, {recursive: true, verbatimSymlinks: true})
   const blueprint = join(home, 'blueprint.txt')
   writeFileSync(blueprint, 'holobench cold-vs-rcc\n')
   const started = performance.now()
-  const catalog = rcc(flavor, ['--silent', 'lift', blueprint], env).trim().split('\n').pop() as string
+  const catalog = rccRun(flavor, ['--silent', 'lift', blueprint], env).trim().split('\n').pop() as string
   const seconds = (performance.now() - started) / 1000
   const label = `r${'0123456789abcdefghijklmnopqrstuvwxyz'.repeat(2).slice(0, info.identity.length - 1)}`
   return {peer: {flavor, env, holotree: info.holotree, identity: info.identity, catalog, blueprint, label}, seconds}
@@ -107,7 +112,7 @@ const peers = Object.fromEntries(FLAVORS.map((f) => [f, rccLift(f, join(scratch,
 // Correctness first: holobench's restore of each RCC hololib equals RCC's own restore of it.
 for (const peer of Object.values(peers)) {
   const target = join(peer.holotree, peer.label)
-  rcc(peer.flavor, ['--silent', 'restore', peer.blueprint, peer.label], peer.env)
+  rccRun(peer.flavor, ['--silent', 'restore', peer.blueprint, peer.label], peer.env)
   const theirs = join(scratch, `rcc-restore-${peer.flavor}`)
   cpSync(target, theirs, {recursive: true, verbatimSymlinks: true})
   clearTarget(target)
@@ -122,7 +127,7 @@ const dropRow = (peer: Peer, who: 'rcc' | 'holobench'): Row => {
   const target = join(peer.holotree, peer.label)
   const run =
     who === 'rcc'
-      ? () => timed(join(rccBin, `rcc-drop-${peer.flavor}`), ['--silent', 'restore', peer.blueprint, peer.label], peer.env)
+      ? () => timed(rcc(peer.flavor), ['--silent', 'restore', peer.blueprint, peer.label], peer.env)
       : () => timed(process.execPath, [cli, 'drop', peer.catalog, '--target', target])
   return {name: `drop ${who} ${peer.flavor === 'main' ? 'gzip (RCC main lib)' : 'zstd (RCC fork lib)'}`, samples: [], run: () => (clearTarget(target), run())}
 }
