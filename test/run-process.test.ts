@@ -72,6 +72,8 @@ describe('holobench run --mode process with external engines', () => {
     }
 
     expect(stdout).toMatch(/standin \[engine\]/)
+    expect(row(results, 'standin-own').libraryOf).toBe('standin-own')
+    expect(row(results, 'standin').libraryOf).toBeUndefined()
     // Only the engine with its own lift has a library of its own, with its size.
     expect(results.scenarios[0].engineLibraries).toEqual([{engine: 'standin-own', files: results.scenarios[0].tree.files, storedBytes: results.scenarios[0].tree.bytes, liftSeconds: expect.any(Number)}])
   })

@@ -153,6 +153,7 @@ export interface VariantResult {
   outliers: number[] // indices into samples flagged as outliers (MAD-based)
   strategyCounts?: Record<string, number> // files per strategy actually used, from the drop result
   gzipReference?: string // the row ratioToGzip is against, when not holobench's gzip row (engines)
+  libraryOf?: string // engines: the engine whose own library (engineLibraries) this row restored; absent: holobench's library of its codec
   /** The tree check of the first restore (variants and engines; not floor/cp). */
   check?: TreeCheck
 }

@@ -296,6 +296,7 @@ function enginePlan(engine: EngineSpec, catalogs: Map<CodecName, string>, lifted
     verify: engine.verify ?? true,
     strategy: 'engine',
     ...(engine.gzipReference ? {gzipReference: engine.gzipReference} : {}),
+    ...(owner === undefined ? {} : {libraryOf: owner}),
     ...emptyMeasurements(),
   }
   const check = {rccExcludes: engine.rccExcludes === true, extraFiles: engine.extraFiles ?? []}

@@ -222,7 +222,8 @@ export function rowContexts(file: ResultsFile, label: string): RowContext[] {
 }
 
 export function libraryFor(scenario: ScenarioResult, row: VariantResult): LibraryResult | null {
-  if (row.codec === null) return null
+  // An engine restoring a library it lifted itself: not one of holobench's (see engineLibraries).
+  if (row.codec === null || row.libraryOf !== undefined) return null
   const candidates = scenario.libraries.filter((library) => library.codec === row.codec)
   return candidates.find((library) => library.zstdBackend === row.zstdBackend) ?? candidates[0] ?? null
 }
