@@ -58,7 +58,13 @@ function report(r: CheckResult): string {
   for (const bad of r.bad) lines.push(`  bad: ${bad.path}: ${bad.code}: ${bad.message}`)
   for (const missing of r.missing.slice(0, 20)) lines.push(`  missing: ${missing.digest} (for ${missing.neededFor} in ${missing.catalogs.length} catalog(s))`)
   if (r.missing.length > 20) lines.push(`  … and ${r.missing.length - 20} more missing`)
-  for (const catalog of r.catalogs.unrestorable) lines.push(`  cannot be restored: ${catalog.path} (${catalog.missing.length} missing, ${catalog.bad.length} bad)`)
+  for (const catalog of r.catalogs.unrestorable) {
+    const wrong = catalog.entries ? `, ${catalog.entries.length} wrong entries` : ''
+    lines.push(`  cannot be restored: ${catalog.path} (${catalog.missing.length} missing, ${catalog.bad.length} bad${wrong})`)
+  }
+
+  for (const wrong of r.catalogs.wrongEntries.slice(0, 20)) lines.push(`  wrong entry: ${wrong.catalog}: ${wrong.entry}: ${wrong.message}`)
+  for (const unreadable of r.catalogs.unreadable) lines.push(`  unreadable catalog: ${unreadable.code}: ${unreadable.message}`)
   if (r.repairs) {
     const p = r.repairs
     lines.push(

@@ -1,7 +1,7 @@
 import {existsSync, promises as fsp} from 'node:fs'
 import {join} from 'node:path'
 
-import {HoloError} from './errors.js'
+import {HoloError, explainSystemError} from './errors.js'
 import {writeFileAtomic} from './fs/atomic.js'
 import type {DigestAlgorithm} from './types.js'
 
@@ -70,11 +70,16 @@ export async function listCatalogs(root: string): Promise<string[]> {
   try {
     names = await fsp.readdir(catalogDir)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new HoloError('EUSAGE', `${root} is not a hololib: it has no catalog/ directory`, {path: root})
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') {
+      throw new HoloError('EUSAGE', `${root} is not a hololib: it has no catalog/ directory. Pass the hololib root, the directory holding catalog/ and library/`, {path: root})
     }
 
-    throw error
+    if (code === 'ENOTDIR') {
+      throw new HoloError('EUSAGE', `${root} is not a hololib: ${catalogDir} is not a directory (is ${root} a file?). Pass the hololib root, the directory holding catalog/ and library/`, {path: root})
+    }
+
+    throw explainSystemError(error, 'Cannot list the catalogs in', catalogDir)
   }
 
   return names.filter((name) => isCatalogName(name)).sort().map((name) => join(catalogDir, name))

@@ -43,9 +43,17 @@ export async function probeStrategy(requested: Strategy, sampleLibraryFile: stri
     if (requested === 'hardlink' && (error as NodeJS.ErrnoException).code === 'EMLINK') return {...base, eligible: 'hardlink'}
     if (requested === 'auto') return {...base, eligible: 'copy'}
     const how = requested === 'hardlink' ? 'hard-link library files' : 'clone (reflink) files'
+    const errno = (error as NodeJS.ErrnoException).code
+    // Hard links never cross file systems, whatever kind they are; clones need one that can clone.
+    const advice =
+      requested === 'hardlink'
+        ? errno === 'EXDEV'
+          ? 'hard links need the library and the target on one file system: restore into a target on the same file system as the library, or use --strategy copy or auto'
+          : 'use --strategy copy or auto'
+        : 'use --strategy copy or auto, or a target on a file system that clones (XFS with reflink, Btrfs), with the library on the same one'
     throw new HoloError(
       'ENOTSUP_STRATEGY',
-      `Cannot ${how} from ${libraryDir} (${libraryFs}) into ${targetDir} (${targetFs}): ${(error as Error).message}. Use --strategy copy or auto, or a scratch on a filesystem that supports it (XFS with reflink, Btrfs).`,
+      `Cannot ${how} from ${libraryDir} (${libraryFs}) into ${targetDir} (${targetFs}): ${(error as Error).message}. ${advice[0].toUpperCase()}${advice.slice(1)}.`,
       {path: targetDir, cause: error, data: {targetFs, libraryFs}},
     )
   } finally {

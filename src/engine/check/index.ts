@@ -17,6 +17,7 @@ import {existsSync} from 'node:fs'
 import {availableParallelism} from 'node:os'
 import {resolve} from 'node:path'
 
+import {catalogFiles} from '../catalog.js'
 import {HoloError} from '../errors.js'
 import {acquireLock, libraryLockDir} from '../fs/lock.js'
 import {fsyncDir} from '../fs/atomic.js'
@@ -25,7 +26,7 @@ import {FilePhase} from '../migrate/files.js'
 import {warmUp} from '../migrate/pool.js'
 import type {FileSettings} from '../migrate/file-task.js'
 import {isLive, readJournal} from '../migrate/journal.js'
-import type {DigestAlgorithm, ProgressCallback, StoredFormat, ZstdBackend} from '../types.js'
+import type {Catalog, DigestAlgorithm, ProgressCallback, StoredFormat, ZstdBackend} from '../types.js'
 import {linkDigests, loadCatalogSet, neededDigests} from './catalogs.js'
 import type {CatalogSet} from './catalogs.js'
 import {removeLeftovers} from './leftovers.js'
@@ -71,6 +72,17 @@ export interface UnrestorableCatalog {
   path: string
   missing: string[]
   bad: string[]
+  /** Entries (paths in the tree) that disagree with their content: set only when there are some. */
+  entries?: string[]
+}
+
+/** A catalog entry that a restore would fail on although its library file is sound. */
+export interface WrongEntry {
+  catalog: string
+  /** The entry's path inside the tree. */
+  entry: string
+  digest: string
+  message: string
 }
 
 export interface CheckResult {
@@ -90,6 +102,8 @@ export interface CheckResult {
     unrestorable: UnrestorableCatalog[]
     /** Catalogs whose digests are not the marker's algorithm: holobench restores them, RCC cannot. */
     wrongAlgorithm: string[]
+    /** Entries whose size or relocation offsets disagree with their (sound) content. */
+    wrongEntries: WrongEntry[]
   }
   files: {
     total: number
@@ -188,6 +202,7 @@ async function crossReference(root: string, catalogs: CatalogSet, listing: Libra
   const badCatalogs = new Map<string, string[]>()
   const unrestorable: UnrestorableCatalog[] = []
   const wrongAlgorithm: string[] = []
+  const allWrong: WrongEntry[] = []
   let linkContentMissing = 0
   for (const {path, catalog} of catalogs.loaded) {
     const needed = neededDigests(catalog)
@@ -212,7 +227,13 @@ async function crossReference(root: string, catalogs: CatalogSet, listing: Libra
       if (!present.has(digest)) linkContentMissing++
     }
 
-    if (entry.missing.length > 0 || entry.bad.length > 0) unrestorable.push(entry)
+    const disagree = wrongEntries(path, catalog, verified.rawSizes)
+    if (disagree.length > 0) {
+      entry.entries = disagree.map((w) => w.entry)
+      allWrong.push(...disagree)
+    }
+
+    if (entry.missing.length > 0 || entry.bad.length > 0 || disagree.length > 0) unrestorable.push(entry)
     if (wrong) wrongAlgorithm.push(path)
   }
 
@@ -234,6 +255,7 @@ async function crossReference(root: string, catalogs: CatalogSet, listing: Libra
       unreadable: catalogs.unreadable.map((u) => ({path: u.path, code: u.error.code, message: u.error.message})),
       unrestorable,
       wrongAlgorithm,
+      wrongEntries: allWrong,
     },
     files: {total: listing.files.length, verified: verified.outcomes.verified, bytes: listing.files.reduce((sum, f) => sum + f.size, 0), rawBytes: verified.rawBytes, formats: verified.formats, algorithms},
     bad,
@@ -253,9 +275,11 @@ async function crossReference(root: string, catalogs: CatalogSet, listing: Libra
 
 function problemsOf(r: CheckResult): string[] {
   const problems: string[] = []
-  const n = (count: number, what: string) => `${count} ${what}${count === 1 ? '' : 's'}`
+  const n = (count: number, what: string, plural = `${what}s`) => `${count} ${count === 1 ? what : plural}`
   if (r.bad.length > 0) problems.push(`${n(r.bad.length, 'library file')} corrupt (cannot be decompressed or do not hash to their name)`)
   if (r.missing.length > 0) problems.push(`${n(r.missing.length, 'file')} needed by catalogs missing from the library`)
+  const wrong = r.catalogs.wrongEntries
+  if (wrong.length > 0) problems.push(`${n(wrong.length, 'catalog entry', 'catalog entries')} disagree with their content, so a restore fails on them (first: catalog ${wrong[0].catalog}, entry ${wrong[0].entry}: ${wrong[0].message})`)
   if (r.catalogs.unrestorable.length > 0) problems.push(`${n(r.catalogs.unrestorable.length, 'catalog')} can no longer be restored: ${r.catalogs.unrestorable.map((c) => c.path).join(', ')}`)
   if (r.catalogs.unreadable.length > 0) problems.push(`${n(r.catalogs.unreadable.length, 'catalog')} cannot be read: ${r.catalogs.unreadable.map((c) => c.path).join(', ')}`)
   const stale = r.leftovers.filter((l) => l.stale)
@@ -309,6 +333,28 @@ async function repair(root: string, result: CheckResult, catalogs: CatalogSet, l
 
   repairs.emptyDirsRemoved = await removeEmptyDirs(listing.dirs)
   return repairs
+}
+
+/**
+ * Entries a restore would fail on although their library file verified: a size other than the
+ * content's, or a relocation offset where the identity would run past the content's end.
+ * (Modes, digest forms and offsets against the entry's own size are refused when the catalog is
+ * read: such a catalog is listed as unreadable, with the entry named.)
+ */
+function wrongEntries(path: string, catalog: Catalog, rawSizes: ReadonlyMap<string, number>): WrongEntry[] {
+  const wrong: WrongEntry[] = []
+  const identityBytes = Buffer.byteLength(catalog.identity)
+  for (const {rel, file} of catalogFiles(catalog.tree)) {
+    if (file.symlink) continue
+    const actual = rawSizes.get(file.digest)
+    if (actual === undefined) continue
+    const add = (message: string) => wrong.push({catalog: path, entry: rel, digest: file.digest, message})
+    if (actual !== file.size) add(`says ${file.size} bytes, but its content (${file.digest}, which verified) holds ${actual}`)
+    const past = file.rewrite.find((offset) => offset + identityBytes > actual)
+    if (past !== undefined) add(`has a relocation at offset ${past}: the identity (${identityBytes} bytes) would run past the content's end (${actual} bytes)`)
+  }
+
+  return wrong
 }
 
 function workers(options: CheckOptions): number {

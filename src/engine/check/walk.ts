@@ -2,6 +2,7 @@ import {lstatSync, promises as fsp, readdirSync} from 'node:fs'
 import type {Dirent} from 'node:fs'
 import {join} from 'node:path'
 
+import {HoloError, explainSystemError} from '../errors.js'
 import {libraryLayout} from '../library.js'
 import type {DigestAlgorithm} from '../types.js'
 import {classifyLeftover} from './leftovers.js'
@@ -45,8 +46,13 @@ export async function walkLibrary(root: string): Promise<LibraryListing> {
     try {
       entries = readdirSync(dir, {withFileTypes: true})
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
-      throw error
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') return
+      if (code === 'ENOTDIR' && depth === 0) {
+        throw new HoloError('EUSAGE', `${root} is not a hololib: ${libraryDir} is a file, not a directory. Pass the hololib root, the directory holding catalog/ and library/`, {path: root})
+      }
+
+      throw explainSystemError(error, 'Cannot list', dir)
     }
 
     for (const entry of entries) {

@@ -24,6 +24,8 @@ export class FilePhase {
   /** Re-key: old digest -> new digest, for every file whose content now exists under its new name. */
   readonly renames = new Map<string, string>()
   readonly corrupt: CorruptFile[] = []
+  /** Content size of every file that verified, by digest (check compares catalog entries with it). */
+  readonly rawSizes = new Map<string, number>()
   readonly outcomes = {verified: 0, skipped: 0, converted: 0, planned: 0, rekeyed: 0, failed: 0}
   /** How the files read were stored. */
   readonly formats: Record<StoredFormat, number> = {gzip: 0, zstd: 0, raw: 0}
@@ -107,6 +109,7 @@ export class FilePhase {
       case 'verified':
         this.outcomes.verified++
         this.rawBytes += outcome.rawBytes ?? 0
+        if (outcome.rawBytes !== undefined) this.rawSizes.set(outcome.digest, outcome.rawBytes)
         break
       case 'skipped':
         this.outcomes.skipped++
