@@ -75,6 +75,7 @@ ${ZSTD_HELP}`
     this.stopProgress()
     this.log(summary(result))
     for (const bad of result.corrupt) this.logToStderr(`${bad.action === 'quarantined' ? 'quarantined' : 'left'}: ${bad.code}: ${bad.message}`)
+    for (const catalog of result.catalogs.unreadable) this.logToStderr(`catalog not migrated (unreadable, kept as it is): ${catalog.code}: ${catalog.message}`)
     for (const change of result.catalogChanges.filter((c) => c.action === 'failed')) {
       this.logToStderr(`catalog not migrated (needs ${change.unmapped.length} missing or corrupt file(s)): ${change.path}`)
     }

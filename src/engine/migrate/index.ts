@@ -131,6 +131,7 @@ async function migrateLocked(s: MigrateSettings, started: number): Promise<Migra
         rewritten: changes.filter((c) => c.action === 'rewritten').length,
         unchanged: changes.filter((c) => c.action === 'unchanged').length,
         failed: changes.filter((c) => c.action === 'failed').length + catalogs.unreadable.length,
+        unreadable: catalogs.unreadable.map((u) => ({path: u.path, code: u.error.code, message: u.error.message})),
       },
       seconds: (performance.now() - started) / 1000,
       marker: {before: markerBefore, after: s.dryRun ? markerBefore : s.to === 'none'},

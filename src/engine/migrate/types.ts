@@ -113,7 +113,14 @@ export interface MigrateResult {
     /** Old-algorithm files removed after every catalog moved to the new names. */
     removed: number
   }
-  catalogs: {total: number; rewritten: number; unchanged: number; failed: number}
+  catalogs: {
+    total: number
+    rewritten: number
+    unchanged: number
+    failed: number
+    /** Catalogs that could not be read (kept as they are), each with the reason, naming the entry. */
+    unreadable: Array<{path: string; code: string; message: string}>
+  }
   /** Stored bytes of the library files, before and after (estimated in a dry run). */
   bytesBefore: number
   bytesAfter: number
