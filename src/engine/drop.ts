@@ -115,7 +115,7 @@ export async function drop(options: DropOptions): Promise<DropResult> {
   await assertTargetOwned(target, options.overwrite === true)
   const read = await readInput(catalogPath, target)
   if (read.plan.files.length > 0) await assertLibrary(root, catalogPath)
-  await fsp.mkdir(dirname(target), {recursive: true})
+  await makeDirectories(dirname(target), "the target's parent directory")
   const targetLock = await acquireLock(targetLockDir(target), {mode: 'exclusive', purpose: 'drop', what: `target ${target}`, wait: options.wait, onWait: (h) => options.onWait?.(`target ${target}`, h)})
   try {
     const libraryLock = await lockLibraryForReading(root, options)

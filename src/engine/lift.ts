@@ -12,6 +12,7 @@ import {catalogName, goPlatform} from './catalog.js'
 import {STREAM_THRESHOLD_BYTES, compressBuffer, createCompressStream} from './codec/index.js'
 import {createDigester, digestBuffer} from './digest.js'
 import {HoloError, explainSystemError} from './errors.js'
+import {makeDirectories} from './fs/mkdirs.js'
 import {fsyncFile, tempPathFor, writeFileAtomic, writeFileAtomicUnsyncedSync} from './fs/atomic.js'
 import {acquireLock, libraryLockDir} from './fs/lock.js'
 import type {LockHolder} from './fs/lock.js'
@@ -108,25 +109,25 @@ export async function lift(options: LiftOptions): Promise<LiftResult> {
   })
   if (!rootStats.isDirectory()) throw new HoloError('EUSAGE', `Cannot lift ${source}: not a directory`, {path: source})
   const root = resolve(options.library)
-  await fsp.mkdir(root, {recursive: true})
+  // The walk only reads: the library path and every name are checked before the library is touched.
+  await assertLibraryPath(root)
+  const state: WalkState = {jobs: [], links: [], dirs: 0, symlinks: 0, rccExcludes: options.rccExcludes === true, skipped: []}
+  // RCC's root Dir has an empty name.
+  const tree = await walk(source, '', rootStats, state, 0)
+  await makeDirectories(root, 'the hololib')
   const lock = await acquireLock(libraryLockDir(root), {mode: 'shared', purpose: 'lift', what: `library ${root}`, wait: options.wait, onWait: (h) => options.onWait?.(`library ${root}`, h)})
   try {
-    return await liftLocked(options, source, rootStats, started)
+    return await liftLocked(options, source, tree, state, started)
   } finally {
     lock.release()
   }
 }
 
-async function liftLocked(options: LiftOptions, source: string, rootStats: Stats, started: number): Promise<LiftResult> {
+async function liftLocked(options: LiftOptions, source: string, tree: CatalogDir, state: WalkState, started: number): Promise<LiftResult> {
   const compressed = options.codec !== 'none'
-  await assertLibraryPath(resolve(options.library))
   const algorithm = digestAlgorithmFor(compressed)
   const identity = options.identity ?? basename(source)
   const needle = Buffer.from(identity)
-
-  const state: WalkState = {jobs: [], links: [], dirs: 0, symlinks: 0, rccExcludes: options.rccExcludes === true, skipped: []}
-  // The walk only reads: every name is checked before the library is touched. RCC's root Dir has an empty name.
-  const tree = await walk(source, '', rootStats, state, 0)
   await prepareLibrary(options.library, compressed)
   const {jobs} = state
 

@@ -82,7 +82,7 @@ interface Run {
 export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const s = normalizeOptions(options)
   const started = performance.now()
-  if (!existsSync(libraryLayout(s.root).catalogDir)) throw new HoloError('EUSAGE', `${s.root} is not a hololib: it has no catalog/ directory`, {path: s.root})
+  if (!existsSync(libraryLayout(s.root).catalogDir)) throw new HoloError('EUSAGE', `${s.root} is not a hololib: it has no catalog/ directory. Pass the hololib root, the directory holding catalog/ and library/`, {path: s.root})
   // A dry run writes nothing: it only keeps a migration from changing the library under it.
   const lock = await acquireLock(libraryLockDir(s.root), {
     mode: s.dryRun ? 'shared' : 'exclusive',
