@@ -9,7 +9,7 @@ import {isHoloError} from '../engine/errors.js'
 import {writeFileAtomic} from '../engine/fs/atomic.js'
 import {compareResults} from '../gate/compare.js'
 import {renderMarkdown} from '../gate/markdown.js'
-import {GATE_METRICS, type GateReport} from '../gate/report.js'
+import {exitCodeFor, GATE_METRICS, INCONCLUSIVE_POLICIES, type GateReport} from '../gate/report.js'
 import {gateWithReruns} from '../gate/reruns.js'
 import {runOptionsFromBaseline, type RunOverrides} from '../gate/run-options.js'
 import {parseSlowdown} from '../gate/slowdown.js'
@@ -22,24 +22,27 @@ export interface GateOutput {
   updatedBaseline?: string
   /** The comparison; with --update-baseline only when an old comparable baseline existed. */
   report?: GateReport
+  /** What the command exits with (--inconclusive decides it for an inconclusive verdict). */
+  exitCode?: number
 }
 
-const RUN_FLAGS = ['variants', 'scratch', 'warmup', 'runs', 'min-time', 'jobs', 'out', 'reruns']
+const RUN_FLAGS = ['variants', 'scratch', 'warmup', 'runs', 'min-time', 'jobs', 'out', 'reruns', 'time-budget']
 
 export default class Gate extends HoloCommand {
   static override summary = 'Fail a CI build when restores got slower than a baseline, and only then.'
   static override description = `Compares what survives a change of machine: each variant's restore time as a ratio to the gzip row and to the floor measured in the same run (never absolute seconds), plus deterministic figures (file counts and raw bytes exactly; stored bytes and compression ratio within 1%).
 
-A timing row fails only when the regression is both statistically significant and larger than --threshold: the whole bootstrap interval (over the samples of both runs) of the change of the ratio must lie above the threshold. A large change the data cannot confirm, or a significant one above --warn-threshold, warns. Ratios compare a low quantile of the restore times (--quantile, default the 10th percentile: a busy machine only ever adds time) and, where both runs recorded them, process CPU times rather than wall-clock (--clock).
+Each timing row gets a bootstrap interval (over the samples of both runs) of the change of its ratio, and one of three answers. fail: the interval lies above 0 and the change is beyond --threshold (a real slowdown, and a large one). pass: the interval lies below --threshold and the change within half of it (evidence that nothing regressed). inconclusive: neither; the data cannot tell, which is not a pass. Ratios compare a low quantile of the restore times (--quantile, default the 10th percentile: a busy machine only ever adds time) and, where both runs recorded them, process CPU times rather than wall-clock (--clock).
 
-Without --current the benchmark runs now with the baseline's settings; while a timing row warns or fails it measures again (--reruns) and judges the pooled samples, so a burst of load on a shared machine does not fail the build.
+Without --current the benchmark runs now with the baseline's settings. While a timing row is inconclusive it measures again and judges the pooled samples, until every row is decided, --reruns are used up or --time-budget runs out; a first fail is confirmed by one more run. Each timing row reports the smallest regression it could have detected.
 
-Exit codes: 0 pass or warn, 1 regression, 2 usage or input error (missing file, another results schema version, different scenarios).`
+Exit codes: 0 pass, 1 regression (fail), 2 usage or input error (missing file, another results schema version, different scenarios), 3 inconclusive (change with --inconclusive fail|pass).`
 
   static override examples = [
     {description: 'Gate a fresh run against the committed baseline', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/medium.json'},
     {description: 'Judge two existing result files, with a Markdown job summary', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/medium.json --current reports/sample/results.json --markdown ./gate-summary.md'},
     {description: 'Only timing ratios, stricter threshold', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/medium.json --current reports/sample/results.json --threshold 5% --metric ratioToGzip --metric ratioToFloor'},
+    {description: 'On a shared CI runner: measure for up to 5 minutes, and let an inconclusive verdict pass the build', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/medium.json --time-budget 300 --inconclusive pass'},
     {description: 'Deliberately replace the baseline with a new run', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/medium.json --update-baseline'},
   ]
 
@@ -47,7 +50,6 @@ Exit codes: 0 pass or warn, 1 regression, 2 usage or input error (missing file, 
     baseline: Flags.string({char: 'b', description: 'baseline results.json (also where --update-baseline writes)', required: true}),
     current: Flags.string({char: 'c', description: 'results.json to judge; without it the benchmark runs now with the baseline settings', exclusive: RUN_FLAGS}),
     threshold: Flags.string({char: 't', description: 'regression that fails the build: 10% or 0.1', default: '10%'}),
-    'warn-threshold': Flags.string({description: 'warning level, at most --threshold (default: half of it)'}),
     metric: Flags.option({description: 'metric to judge (repeatable; default all)', options: GATE_METRICS, multiple: true})(),
     confidence: Flags.string({description: 'two-sided confidence of the bootstrap intervals', default: '95%'}),
     clock: Flags.option({description: 'restore times to compare: cpu (process CPU time, steady on a busy machine), wall, or auto (cpu when both runs recorded it)', options: ['auto', 'cpu', 'wall'] as const, default: 'auto'})(),
@@ -55,7 +57,9 @@ Exit codes: 0 pass or warn, 1 regression, 2 usage or input error (missing file, 
     markdown: Flags.string({description: 'also write the verdict as Markdown to this file (e.g. "$GITHUB_STEP_SUMMARY")'}),
     'update-baseline': Flags.boolean({description: 'write the current results to --baseline (atomically) instead of judging them'}),
     out: Flags.string({description: 'when the gate runs the benchmark: also write the measured results here'}),
-    reruns: Flags.integer({description: 'when the gate runs the benchmark: measure again up to this many times while a timing row warns or fails, judging the pooled samples', default: 1, min: 0}),
+    inconclusive: Flags.option({description: 'exit code of an inconclusive verdict: exit-3 (its own code), fail (exit 1) or pass (exit 0); the report still says inconclusive', options: INCONCLUSIVE_POLICIES, default: 'exit-3'})(),
+    reruns: Flags.integer({description: 'when the gate runs the benchmark: measure again at most this many times while a timing row is inconclusive (or to confirm a fail), judging the pooled samples', default: 20, min: 0}),
+    'time-budget': Flags.integer({description: 'when the gate runs the benchmark: seconds of measuring after which no further run starts', default: 180, min: 0}),
     variants: Flags.string({description: 'when the gate runs the benchmark: variants to measure (default: the baseline\'s)', multiple: true, delimiter: ','}),
     scratch: Flags.string({description: 'when the gate runs the benchmark: scratch directory for restores'}),
     warmup: Flags.integer({description: 'when the gate runs the benchmark: warm-up restores per variant (default: the baseline\'s)', min: 1}),
@@ -69,7 +73,6 @@ Exit codes: 0 pass or warn, 1 regression, 2 usage or input error (missing file, 
     const {flags} = await this.parse(Gate)
     const options = {
       threshold: parseFraction(flags.threshold, 'threshold'),
-      ...(flags['warn-threshold'] === undefined ? {} : {warnThreshold: parseFraction(flags['warn-threshold'], 'warn-threshold')}),
       confidence: parseFraction(flags.confidence, 'confidence'),
       quantile: parseFraction(flags.quantile, 'quantile'),
       clock: flags.clock,
@@ -99,7 +102,7 @@ Exit codes: 0 pass or warn, 1 regression, 2 usage or input error (missing file, 
     if (flags.current) {
       report = compareResults(baseline!, await loadResults(flags.current), options)
     } else {
-      const run = await gateWithReruns(baseline!, measure, {...options, reruns: flags.reruns})
+      const run = await gateWithReruns(baseline!, measure, {...options, reruns: flags.reruns, budgetSeconds: flags['time-budget']})
       if (flags.out) await writeJsonAtomic(flags.out, run.current)
       report = run.report
     }
@@ -107,8 +110,9 @@ Exit codes: 0 pass or warn, 1 regression, 2 usage or input error (missing file, 
     this.log(renderText(report))
     if (flags.markdown) await writeFile(flags.markdown, renderMarkdown(report))
     // Exit 1 means "regression" and nothing else; process.exitCode keeps --json output intact.
-    if (report.verdict === 'fail') process.exitCode = 1
-    return {report}
+    const exitCode = exitCodeFor(report.verdict, flags.inconclusive)
+    if (exitCode !== 0) process.exitCode = exitCode
+    return {report, exitCode}
   }
 
   /** Run options the flags override; everything else comes from the baseline's settings. */

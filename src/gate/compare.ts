@@ -21,13 +21,11 @@ import {
   type TimingMetric,
   type Verdict,
 } from './report.js'
-import {judgeTiming, ratioChange} from './timing.js'
+import {detectableChange, judgeTiming, ratioChange} from './timing.js'
 
 export interface CompareOptions {
   /** Regression size that fails, as a fraction: 0.10 = 10% slower relative to the reference. */
   threshold: number
-  /** Warning level (default threshold / 2). */
-  warnThreshold?: number
   /** Metrics to judge (default all of GATE_METRICS). */
   metrics?: string[]
   /** Two-sided confidence of the bootstrap intervals (default 0.95). */
@@ -61,10 +59,11 @@ export function compareResults(baseline: ResultsFile, current: ResultsFile, opti
   const notes = environmentNotes(baseline, current)
   const compared = rows.length - counts.skip
   if (compared === 0) notes.push('no row could be compared (every row was skipped or filtered out): nothing was gated')
-  const verdict: OverallVerdict = counts.fail > 0 ? 'fail' : counts.warn > 0 || compared === 0 ? 'warn' : 'pass'
+  const verdict: OverallVerdict = counts.fail > 0 ? 'fail' : counts.inconclusive > 0 || compared === 0 ? 'inconclusive' : 'pass'
+  const detectable = rows.flatMap((row) => (row.detectable === undefined ? [] : [row.detectable]))
   return {
     schema: 'holobench-gate',
-    schemaVersion: 1,
+    schemaVersion: 2,
     verdict,
     settings,
     baseline: identity(baseline),
@@ -72,12 +71,12 @@ export function compareResults(baseline: ResultsFile, current: ResultsFile, opti
     counts,
     rows,
     notes,
+    ...(detectable.length > 0 ? {detectable: Math.max(...detectable)} : {}),
   }
 }
 
 function resolveSettings(options: CompareOptions): GateSettings {
   const threshold = options.threshold
-  const warnThreshold = options.warnThreshold ?? threshold / 2
   const confidence = options.confidence ?? 0.95
   const resamples = options.resamples ?? 2000
   const bytesTolerance = options.bytesTolerance ?? 0.01
@@ -85,7 +84,6 @@ function resolveSettings(options: CompareOptions): GateSettings {
   const clock = options.clock ?? 'auto'
   if (clock !== 'auto' && clock !== 'wall' && clock !== 'cpu') throw usage(`clock must be auto, wall or cpu, got ${clock}`)
   if (!(Number.isFinite(threshold) && threshold > 0)) throw usage(`threshold must be a positive fraction, got ${threshold}`)
-  if (!(warnThreshold >= 0 && warnThreshold <= threshold)) throw usage(`warn threshold must be between 0 and the threshold (${threshold}), got ${warnThreshold}`)
   if (!(confidence > 0 && confidence < 1)) throw usage(`confidence must be between 0 and 1, got ${confidence}`)
   if (!(quantile >= 0 && quantile <= 1)) throw usage(`quantile must be between 0 and 1, got ${quantile}`)
   if (!(Number.isInteger(resamples) && resamples >= 100)) throw usage(`resamples must be an integer >= 100, got ${resamples}`)
@@ -93,7 +91,7 @@ function resolveSettings(options: CompareOptions): GateSettings {
   const unknown = (options.metrics ?? []).filter((metric) => !(GATE_METRICS as readonly string[]).includes(metric))
   if (unknown.length > 0) throw usage(`unknown metric ${unknown.join(', ')}; known: ${GATE_METRICS.join(', ')}`)
   const metrics = options.metrics?.length ? GATE_METRICS.filter((metric) => options.metrics!.includes(metric)) : [...GATE_METRICS]
-  return {threshold, quantile, clock, warnThreshold, confidence, resamples, seed: options.seed ?? 1, bytesTolerance, metrics}
+  return {threshold, quantile, clock, confidence, resamples, seed: options.seed ?? 1, bytesTolerance, metrics}
 }
 
 function timingRows(base: ScenarioResult, other: ScenarioResult, settings: GateSettings, wanted: Set<GateMetric>): GateRow[] {
@@ -127,7 +125,7 @@ function timingRows(base: ScenarioResult, other: ScenarioResult, settings: GateS
         {variant: times[2], reference: times[3]},
         {resamples: settings.resamples, confidence: settings.confidence, quantile: settings.quantile, seed: hashSeed(settings.seed, base.scenario, variant, metric)},
       )
-      rows.push({...row, clock, ...result, verdict: judgeTiming(result.change, result.interval, settings)})
+      rows.push({...row, clock, ...result, detectable: detectableChange(result.interval, settings), verdict: judgeTiming(result.change, result.interval, settings)})
     }
   }
   return rows

@@ -1,8 +1,8 @@
 /** The gate report as GitHub-flavoured Markdown, e.g. for $GITHUB_STEP_SUMMARY. */
 import type {GateReport, OverallVerdict} from './report.js'
-import {gateColumns, headline, rulesLine, runsLine} from './table.js'
+import {gateColumns, headline, rulesLine, runsLine, verdictLine} from './table.js'
 
-const MARK: Record<OverallVerdict, string> = {pass: '✅', warn: '⚠️', fail: '❌'}
+const MARK: Record<OverallVerdict, string> = {pass: '✅', inconclusive: '❔', fail: '❌'}
 
 export function renderMarkdown(report: GateReport): string {
   const columns = gateColumns(report.settings)
@@ -11,6 +11,8 @@ export function renderMarkdown(report: GateReport): string {
     `### ${MARK[report.verdict]} ${headline(report)}`,
     '',
     runsLine(report),
+    '',
+    verdictLine(report),
     '',
     row(columns.map((column) => column.header)),
     `| ${columns.map((column) => (column.align === 'right' ? '---:' : ':---')).join(' | ')} |`,
@@ -24,7 +26,7 @@ export function renderMarkdown(report: GateReport): string {
 }
 
 function emphasise(verdict: string): string {
-  return verdict === 'fail' || verdict === 'warn' ? `**${verdict}**` : verdict
+  return verdict === 'fail' || verdict === 'inconclusive' ? `**${verdict}**` : verdict
 }
 
 /** Table cells cannot hold pipes or line breaks. */

@@ -10,12 +10,30 @@ export type TimingMetric = (typeof TIMING_METRICS)[number]
 export type FixedMetric = (typeof FIXED_METRICS)[number]
 export type GateMetric = (typeof GATE_METRICS)[number]
 
-export type Verdict = 'pass' | 'warn' | 'fail' | 'improved' | 'skip'
+/**
+ * Row verdicts. pass, improved and fail are claims the interval supports; inconclusive means the
+ * data could not tell (too noisy for the threshold): never read it as a pass.
+ */
+export type Verdict = 'pass' | 'inconclusive' | 'fail' | 'improved' | 'skip'
 /** Which restore times timing rows compare: wall-clock samples or CPU-time cpuSamples. */
 export type Clock = 'wall' | 'cpu'
 export type ClockChoice = Clock | 'auto'
-export type OverallVerdict = 'pass' | 'warn' | 'fail'
-export const VERDICTS: readonly Verdict[] = ['fail', 'warn', 'pass', 'improved', 'skip']
+export type OverallVerdict = 'pass' | 'inconclusive' | 'fail'
+export const VERDICTS: readonly Verdict[] = ['fail', 'inconclusive', 'pass', 'improved', 'skip']
+
+/**
+ * Exit codes of `holobench gate`: 2 is any usage or input error (nothing was judged). What an
+ * inconclusive verdict exits with is the caller's choice (--inconclusive): 3 by default, so CI
+ * sees it, or that of fail or pass.
+ */
+export const EXIT_CODES = {pass: 0, fail: 1, usage: 2, inconclusive: 3} as const
+export const INCONCLUSIVE_POLICIES = ['exit-3', 'fail', 'pass'] as const
+export type InconclusivePolicy = (typeof INCONCLUSIVE_POLICIES)[number]
+
+export function exitCodeFor(verdict: OverallVerdict, policy: InconclusivePolicy): number {
+  if (verdict !== 'inconclusive') return EXIT_CODES[verdict]
+  return policy === 'exit-3' ? EXIT_CODES.inconclusive : EXIT_CODES[policy]
+}
 
 export interface GateRow {
   scenario: string
@@ -30,6 +48,11 @@ export interface GateRow {
   change: number | null
   /** Bootstrap interval of `change` (timing metrics only). */
   interval: [number, number] | null
+  /**
+   * Timing rows: the smallest true regression this comparison would fail with 80% probability
+   * (a fraction, never below the threshold); from the interval's half-width.
+   */
+  detectable?: number
   verdict: Verdict
   reason?: string
 }
@@ -48,7 +71,6 @@ export interface GateSettings {
   quantile: number
   /** auto: CPU times where both runs recorded them for all four series, else wall-clock. */
   clock: ClockChoice
-  warnThreshold: number
   confidence: number
   resamples: number
   seed: number
@@ -58,7 +80,7 @@ export interface GateSettings {
 
 export interface GateReport {
   schema: 'holobench-gate'
-  schemaVersion: 1
+  schemaVersion: 2
   verdict: OverallVerdict
   settings: GateSettings
   baseline: RunIdentity
@@ -69,4 +91,8 @@ export interface GateReport {
   notes: string[]
   /** How many benchmark runs were pooled into current (when the gate measured it itself). */
   currentRuns?: number
+  /** When the gate measured current itself: seconds spent measuring, and the budget it had. */
+  measuring?: {seconds: number; budgetSeconds: number; budgetExhausted: boolean}
+  /** The largest `detectable` over the timing rows compared: what this run could have missed. */
+  detectable?: number
 }

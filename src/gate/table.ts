@@ -25,6 +25,7 @@ export function gateColumns(settings: GateSettings): GateColumn[] {
       align: 'right',
       cell: (row) => (row.interval ? `[${formatChange(row.interval[0])}, ${formatChange(row.interval[1])}]` : '-'),
     },
+    {header: 'Detectable', align: 'right', cell: (row) => (row.detectable === undefined ? '-' : formatChange(row.detectable))},
     {header: 'Verdict', align: 'left', cell: (row) => row.verdict},
     {header: 'Note', align: 'left', cell: (row) => row.reason ?? ''},
   ]
@@ -75,17 +76,38 @@ function describeRun(run: RunIdentity): string {
   return `holobench ${run.version}${run.commit ? ` ${run.commit.slice(0, 12)}` : ''} (${run.date})`
 }
 
+/**
+ * What the overall verdict means, in one sentence: which claim the data supports, and the
+ * smallest regression the run could have caught.
+ */
+export function verdictLine(report: GateReport): string {
+  const threshold = formatChange(report.settings.threshold)
+  const runs = report.currentRuns && report.currentRuns > 1 ? ` (${report.currentRuns} runs pooled)` : ''
+  const could = report.detectable === undefined ? '' : ` Smallest regression this comparison could detect (80% power): ${formatChange(report.detectable)}${runs}.`
+  switch (report.verdict) {
+    case 'pass': {
+      return `Verdict PASS: evidence that nothing regressed beyond ${threshold}.${could}`
+    }
+    case 'fail': {
+      return `Verdict FAIL: evidence of a regression beyond ${threshold}.${could}`
+    }
+    case 'inconclusive': {
+      return `Verdict INCONCLUSIVE: no evidence either way at ${threshold}; the intervals are too wide (a noisy machine, or too few restores). Not a pass.${could}`
+    }
+  }
+}
+
 /** How verdicts were decided, in words, so a reader of a failed job knows what "fail" means. */
 export function rulesLine(settings: GateSettings): string {
   const confidence = `${Math.round(settings.confidence * 100)}%`
   const fail = formatChange(settings.threshold)
-  const warn = formatChange(settings.warnThreshold)
   const statistic = settings.quantile === 0.5 ? 'median' : `p${Math.round(settings.quantile * 100)}`
   return (
     `Timing rows compare in-run ratios of the ${statistic} restore time (variant/gzip, variant/floor; ` +
-    `Clock: cpu = process CPU time, wall = elapsed). ` +
-    `fail: the whole ${confidence} bootstrap interval of the change is above ${fail}; ` +
-    `warn: the interval is above ${warn}, or the change is above ${fail} but not significant; improved: the interval is below ${formatChange(-settings.warnThreshold)}. ` +
+    `Clock: cpu = process CPU time, wall = elapsed), with a ${confidence} bootstrap interval of the change. ` +
+    `fail: the interval is above 0 and the change above ${fail}; ` +
+    `pass: the interval is below ${fail} and the change below ${formatChange(settings.threshold / 2)}; improved: a pass with the interval below 0 and the change below ${formatChange(-settings.threshold)}; ` +
+    `inconclusive: anything else. Detectable: the smallest true regression the row would fail with 80% probability. ` +
     `Files and raw bytes must match exactly; stored bytes and compression ratio within ${formatChange(settings.bytesTolerance).replace('+', '')}.`
   )
 }

@@ -1,6 +1,6 @@
 /** The gate report as plain text for stdout and CI logs (ASCII table, no colours). */
 import type {GateReport} from './report.js'
-import {gateColumns, headline, rulesLine, runsLine} from './table.js'
+import {gateColumns, headline, rulesLine, runsLine, verdictLine} from './table.js'
 
 export function renderText(report: GateReport): string {
   const columns = gateColumns(report.settings)
@@ -14,6 +14,7 @@ export function renderText(report: GateReport): string {
   const lines = [
     headline(report),
     runsLine(report),
+    verdictLine(report),
     '',
     line(columns.map((column) => column.header)),
     line(widths.map((width) => '-'.repeat(width))),

@@ -56,19 +56,54 @@ export function ratioChange(baseline: RatioSamples, current: RatioSamples, setti
 export interface Thresholds {
   /** Practical size of a regression that fails the build (0.10 = 10% slower). */
   threshold: number
-  /** Lower level for warnings; at most `threshold`. */
-  warnThreshold: number
+  /** Two-sided confidence of the interval (for the detectable-change estimate). */
+  confidence: number
 }
 
 /**
- * fail: the whole interval lies above +threshold — significant AND practically large.
- * warn: significant above +warnThreshold, or a point estimate above +threshold the data cannot
- *       confirm (too noisy to fail, too large to ignore).
- * improved: the whole interval lies below −warnThreshold.
+ * Three answers, and "not enough evidence" is one of them:
+ * - fail: the slowdown is real (the whole interval lies above 0) and the change itself is
+ *   beyond +threshold. Chosen over "the whole interval above +threshold", which on a busy 2-core
+ *   machine caught an injected +20% in only about half of the runs (half-widths of 8–12%).
+ * - pass: the interval rules out a regression beyond +threshold (its upper end is below it) and
+ *   the change is within half of the threshold, so a slowdown sitting right at the threshold is
+ *   never waved through on one lucky draw.
+ * - improved: a pass whose interval lies wholly below 0 with the change beyond −threshold.
+ * - inconclusive: anything else. The interval is too wide for either claim: measure more.
  */
-export function judgeTiming(change: number, [low, high]: readonly [number, number], {threshold, warnThreshold}: Thresholds): Verdict {
-  if (low > threshold) return 'fail'
-  if (low > warnThreshold || change > threshold) return 'warn'
-  if (high < -warnThreshold) return 'improved'
-  return 'pass'
+export function judgeTiming(change: number, [low, high]: readonly [number, number], {threshold}: Pick<Thresholds, 'threshold'>): Verdict {
+  if (low > 0 && change > threshold) return 'fail'
+  if (high < threshold && change < threshold / 2) return high < 0 && change < -threshold ? 'improved' : 'pass'
+  return 'inconclusive'
+}
+
+/**
+ * The smallest true regression this row would fail with 80% probability, given how wide its
+ * interval came out (a minimum detectable effect). Reading the interval as normal with standard
+ * error se = halfWidth / z(confidence), the fail rule needs the estimate above both the threshold
+ * and the half-width (its low end above 0), so a true change must exceed that by z(0.8) · se.
+ * Fraction, like `change`; never below the threshold, since smaller changes never fail.
+ */
+export function detectableChange([low, high]: readonly [number, number], {threshold, confidence}: Thresholds): number {
+  const halfWidth = (high - low) / 2
+  const se = halfWidth / normalQuantile(0.5 + confidence / 2)
+  return Math.max(threshold, halfWidth) + normalQuantile(0.8) * se
+}
+
+/**
+ * Inverse of the standard normal CDF (Acklam's rational approximation, relative error < 1.2e-9),
+ * for p in (0, 1).
+ */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`probability ${p} is outside (0, 1)`)
+  const a = [-39.696_830_286_653_76, 220.946_098_424_520_5, -275.928_510_446_968_7, 138.357_751_867_269, -30.664_798_066_147_16, 2.506_628_277_459_239]
+  const b = [-54.476_098_798_224_06, 161.585_836_858_040_9, -155.698_979_859_886_6, 66.801_311_887_719_72, -13.280_681_552_885_72]
+  const c = [-0.007_784_894_002_430_293, -0.322_396_458_041_136_4, -2.400_758_277_161_838, -2.549_732_539_343_734, 4.374_664_141_464_968, 2.938_163_982_698_783]
+  const d = [0.007_784_695_709_041_462, 0.322_467_129_070_039_8, 2.445_134_137_142_996, 3.754_408_661_907_416]
+  const tail = (q: number) => (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+  if (p < 0.024_25) return tail(Math.sqrt(-2 * Math.log(p)))
+  if (p > 1 - 0.024_25) return -tail(Math.sqrt(-2 * Math.log(1 - p)))
+  const q = p - 0.5
+  const r = q * q
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
 }

@@ -1,0 +1,128 @@
+/**
+ * The gate's trial table in one command: does `holobench gate` tell a regression from noise on
+ * a quiet machine and beside a CPU hog? Writes one baseline of the medium scenario (this commit),
+ * then runs the real CLI gate against it, N times per row, interleaving the rows so that load
+ * drift hits all of them alike:
+ *   same commit (expect 0 fails), --inject-slowdown zstd:0.2 (expect ≥ 9 fails in 10),
+ *   --inject-slowdown zstd:0.1 (expect never a pass: a +10% change sits on a 10% threshold).
+ * With --hog, two `yes > /dev/null` busy loops share the machine's cores during the trials
+ * (started and killed by PID). Prints a Markdown table with the load average (1 min, read
+ * before and after each set) beside each set.
+ *   npx tsx bench/gate-trials.ts [--trials 10] [--load quiet,hog] [--time-budget 90]
+ *       [--scratch /dev/shm] [--baseline-runs 20] [--baseline <results.json>] [--out <dir>]
+ */
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
+import {mkdirSync, mkdtempSync, openSync, writeFileSync} from 'node:fs'
+import {loadavg, tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {parseArgs} from 'node:util'
+
+import type {GateReport} from '../src/gate/report.js'
+
+const {values} = parseArgs({
+  options: {
+    trials: {type: 'string', default: '10'},
+    load: {type: 'string', default: 'quiet,hog'},
+    'time-budget': {type: 'string', default: '90'},
+    scratch: {type: 'string', default: '/dev/shm'},
+    'baseline-runs': {type: 'string', default: '20'},
+    baseline: {type: 'string'},
+    out: {type: 'string'},
+  },
+})
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)))
+const cli = join(root, 'bin/run.js')
+const out = values.out ? resolve(values.out) : mkdtempSync(join(tmpdir(), 'holobench-gate-trials-'))
+mkdirSync(out, {recursive: true})
+const trials = Number(values.trials)
+const CASES = [
+  {name: 'same commit', inject: undefined, expect: '0 fail'},
+  {name: 'zstd +20%', inject: 'zstd:0.2', expect: '≥ 9 fail'},
+  {name: 'zstd +10%', inject: 'zstd:0.1', expect: '0 pass'},
+] as const
+
+interface Trial {
+  verdict: string
+  exit: number | null
+  runs: number
+  seconds: number
+  detectable: number | undefined
+  /** Change of zstd/gzip (CPU or wall, as the gate chose). */
+  zstdChange: number | undefined
+}
+
+const load1 = () => loadavg()[0].toFixed(2)
+
+function log(message: string): void {
+  process.stderr.write(`[gate-trials ${new Date().toISOString().slice(11, 19)}] ${message}\n`)
+}
+
+function baseline(): string {
+  if (values.baseline) return resolve(values.baseline)
+  const file = join(out, 'baseline.json')
+  log(`baseline: medium scenario, ${values['baseline-runs']} restores per variant (load ${load1()})`)
+  const args = ['run', '--scenario', 'medium', '--variants', 'gzip,zstd,zstd-noverify,floor', '--runs', values['baseline-runs']!, '--min-time', '1', '--scratch', values.scratch!, '--out', file]
+  const result = spawnSync(process.execPath, [cli, ...args], {stdio: ['ignore', 'ignore', 'inherit']})
+  if (result.status !== 0) throw new Error(`holobench run exited ${result.status}`)
+  return file
+}
+
+function gate(baselineFile: string, inject: string | undefined, index: number): Trial {
+  const args = ['gate', '--baseline', baselineFile, '--scratch', values.scratch!, '--time-budget', values['time-budget']!, '--json', ...(inject ? ['--inject-slowdown', inject] : [])]
+  const started = performance.now()
+  const result = spawnSync(process.execPath, [cli, ...args], {encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore']})
+  const seconds = (performance.now() - started) / 1000
+  writeFileSync(join(out, `trial-${index}.json`), result.stdout)
+  const report = (JSON.parse(result.stdout) as {report: GateReport}).report
+  const zstd = report.rows.find((row) => row.variant === 'zstd' && row.metric === 'ratioToGzip')
+  return {verdict: report.verdict, exit: result.status, runs: report.currentRuns ?? 1, seconds, detectable: report.detectable, zstdChange: zstd?.change ?? undefined}
+}
+
+/** Two busy loops, like `yes > /dev/null &` twice; returned so they are killed by PID. */
+function startHog(): ChildProcess[] {
+  const sink = openSync('/dev/null', 'w')
+  return [0, 1].map(() => spawn('yes', [], {stdio: ['ignore', sink, 'ignore']}))
+}
+
+const percent = (value: number | undefined) => (value === undefined ? '-' : `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}%`)
+const medianOf = (numbers: number[]) => {
+  const sorted = [...numbers].sort((a, b) => a - b)
+  return sorted.length === 0 ? Number.NaN : sorted[Math.floor((sorted.length - 1) / 2)]
+}
+
+const baselineFile = baseline()
+let counter = 0
+const lines: string[] = []
+log(`trials: ${trials} per row; gate --time-budget ${values['time-budget']}; scratch ${values.scratch}; raw reports in ${out}`)
+for (const load of values.load!.split(',')) {
+  const hogs = load === 'hog' ? startHog() : []
+  const results = new Map<string, Trial[]>(CASES.map((c) => [c.name, []]))
+  const before = load1()
+  const samples: number[] = []
+  try {
+    for (let i = 0; i < trials; i++) {
+      for (const c of CASES) {
+        samples.push(loadavg()[0])
+        const trial = gate(baselineFile, c.inject, counter++)
+        results.get(c.name)!.push(trial)
+        log(`${load} ${c.name} #${i + 1}: ${trial.verdict} (exit ${trial.exit}, ${trial.runs} runs, ${trial.seconds.toFixed(0)} s, zstd/gzip ${percent(trial.zstdChange)}, detectable ${percent(trial.detectable)}, load ${load1()})`)
+      }
+    }
+  } finally {
+    for (const hog of hogs) process.kill(hog.pid!)
+  }
+  const after = load1()
+  lines.push('', `${load === 'hog' ? 'Beside a CPU hog (two `yes > /dev/null` loops on the 2 cores)' : 'Without a hog (other work on the machine as it came)'}: load average (1 min) ${before} at start, ${after} at end, median ${medianOf(samples).toFixed(2)} over the trials.`, '')
+  lines.push('| case | expected | fail | inconclusive | pass | median runs pooled | median seconds | median zstd/gzip change | median detectable |', '| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+  for (const c of CASES) {
+    const list = results.get(c.name)!
+    const count = (verdict: string) => list.filter((trial) => trial.verdict === verdict).length
+    const med = (pick: (trial: Trial) => number | undefined) => medianOf(list.flatMap((trial) => (pick(trial) === undefined ? [] : [pick(trial)!])))
+    lines.push(`| ${c.name} | ${c.expect} | ${count('fail')} | ${count('inconclusive')} | ${count('pass')} | ${med((t) => t.runs)} | ${med((t) => t.seconds).toFixed(0)} | ${percent(med((t) => t.zstdChange))} | ${percent(med((t) => t.detectable))} |`)
+  }
+}
+const table = lines.join('\n')
+writeFileSync(join(out, 'table.md'), `${table}\n`)
+process.stdout.write(`${table}\n`)
