@@ -11,15 +11,17 @@
  * against the quiet baseline: the case of a baseline recorded on a calmer machine.
  * Prints Markdown tables with the load average (1 min) at the start, end and median of each set.
  *   npx tsx bench/gate-trials.ts [--trials 10] [--load hog,quiet] [--time-budget 60]
- *       [--scratch /dev/shm] [--baseline-runs 30] [--warmup 3] [--out <dir>]
+ *       [--scratch /dev/shm] [--baseline-runs 20] [--warmup 3] [--out <dir>]
  */
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
-import {mkdirSync, mkdtempSync, openSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync} from 'node:fs'
 import {loadavg, tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
 
+import type {ResultsFile} from '../src/bench/results.js'
+import {poolResults} from '../src/gate/pool.js'
 import type {GateReport} from '../src/gate/report.js'
 
 const {values} = parseArgs({
@@ -28,7 +30,7 @@ const {values} = parseArgs({
     load: {type: 'string', default: 'hog,quiet'},
     'time-budget': {type: 'string', default: '60'},
     scratch: {type: 'string', default: '/dev/shm'},
-    'baseline-runs': {type: 'string', default: '30'},
+    'baseline-runs': {type: 'string', default: '20'},
     warmup: {type: 'string', default: '3'},
     out: {type: 'string'},
   },
@@ -61,12 +63,22 @@ function log(message: string): void {
   process.stderr.write(`[gate-trials ${new Date().toISOString().slice(11, 19)}] ${message}\n`)
 }
 
+/**
+ * A baseline is written deliberately: three runs pooled, so that no single run's luck (what
+ * else the machine did then) becomes the reference every later run is judged against.
+ */
 function baseline(load: string): string {
   const file = join(out, `baseline-${load}.json`)
-  log(`${load} baseline: medium scenario, ${values['baseline-runs']} restores per variant (load ${load1()})`)
-  const args = ['run', '--scenario', 'medium', '--variants', 'gzip,zstd,zstd-noverify,floor', '--runs', values['baseline-runs']!, '--warmup', values.warmup!, '--min-time', '1', '--scratch', values.scratch!, '--out', file]
-  const result = spawnSync(process.execPath, [cli, ...args], {stdio: ['ignore', 'ignore', 'inherit']})
-  if (result.status !== 0) throw new Error(`holobench run exited ${result.status}`)
+  const runs: ResultsFile[] = []
+  for (let i = 0; i < 3; i++) {
+    log(`${load} baseline run ${i + 1}/3: medium scenario, ${values['baseline-runs']} restores per variant (load ${load1()})`)
+    const part = join(out, `baseline-${load}-${i}.json`)
+    const args = ['run', '--scenario', 'medium', '--variants', 'gzip,zstd,zstd-noverify,floor', '--runs', values['baseline-runs']!, '--warmup', values.warmup!, '--min-time', '1', '--scratch', values.scratch!, '--out', part]
+    const result = spawnSync(process.execPath, [cli, ...args], {stdio: ['ignore', 'ignore', 'inherit']})
+    if (result.status !== 0) throw new Error(`holobench run exited ${result.status}`)
+    runs.push(JSON.parse(readFileSync(part, 'utf8')) as ResultsFile)
+  }
+  writeFileSync(file, JSON.stringify(poolResults(runs)))
   return file
 }
 
