@@ -22,7 +22,12 @@ import {IDENTITY, OTHER_IDENTITY, makeSampleTree, snapshotTree, tempDir} from '.
 
 const KILLS = 20
 const MAX_ROUNDS = 45
+// Replay a run with HOLOBENCH_CRASH_SEED=<seed>: the seed is printed and in the test's name.
 const SEED = Number(process.env.HOLOBENCH_CRASH_SEED ?? Date.now() % 100_000)
+// Each round starts a CLI process; on a loaded 2-core machine (load 10+) one round can take
+// several seconds, so the limit is generous: a slow machine must not read as a crash bug.
+const TIMEOUT_MS = 600_000
+console.info(`migrate crash test: seed ${SEED} (replay with HOLOBENCH_CRASH_SEED=${SEED})`)
 
 let work: {dir: string; cleanup: () => Promise<void>}
 let library: string
@@ -136,5 +141,5 @@ describe('migrate killed at random moments', () => {
     await expectDropsIdentical('final')
     // And once more changes nothing.
     expect((await migrate({library, to: 'zstd'})).files.migrated).toBe(0)
-  })
+  }, TIMEOUT_MS)
 })
