@@ -705,6 +705,40 @@ describe('holobench gate (bin/run.js)', () => {
   })
 })
 
+describe('holobench gate measuring a real run (structure and exactness only)', () => {
+  const root = path.resolve(import.meta.dirname, '..')
+  let dir: string
+  beforeAll(() => {
+    ensureBuilt(root)
+    dir = mkdtempSync(path.join(tmpdir(), 'holobench-gate-live-'))
+  })
+  afterAll(() => {
+    if (dir) rmSync(dir, {recursive: true, force: true})
+  })
+  const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(root, 'bin/run.js'), ...args], {cwd: dir, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}, timeout: 300_000})
+
+  test('--update-baseline pools --baseline-runs runs; a gate run reports its runs, budget and a verdict', () => {
+    const baseline = path.join(dir, 'baseline.json')
+    const update = cli('gate', '--baseline', baseline, '--update-baseline', '--baseline-runs', '2', '--scratch', dir, '--runs', '2', '--min-time', '0', '--variants', 'gzip,zstd,floor')
+    expect(update.status, update.stderr).toBe(2) // no baseline yet, so no settings to run with
+    const run = cli('run', '--scenario', 'small', '--variants', 'gzip,zstd,floor', '--runs', '2', '--min-time', '0', '--scratch', dir, '--out', baseline)
+    expect(run.status, run.stderr).toBe(0)
+    const pooled = cli('gate', '--baseline', baseline, '--update-baseline', '--baseline-runs', '2', '--scratch', dir)
+    expect(pooled.status, pooled.stderr).toBe(0)
+    const rows = (JSON.parse(readFileSync(baseline, 'utf8')) as ResultsFile).scenarios[0].rows
+    // Two pooled runs of `--runs 2` (each at least 2 restores per variant, rounds of tinybench).
+    for (const row of rows) expect(row.samples.length, row.variant).toBeGreaterThanOrEqual(4)
+
+    const gate = cli('gate', '--baseline', baseline, '--scratch', dir, '--time-budget', '0', '--json')
+    expect([0, 1, 3], gate.stderr).toContain(gate.status)
+    const {report, exitCode} = JSON.parse(gate.stdout) as {report: GateReport; exitCode: number}
+    expect(exitCode).toBe(gate.status)
+    expect(report.currentRuns).toBe(1) // a zero budget lets no second run start
+    expect(report.measuring).toMatchObject({budgetSeconds: 0})
+    expect(report.rows.filter((row) => row.interval).map((row) => `${row.variant}/${row.metric}`)).toEqual(['gzip/ratioToFloor', 'zstd/ratioToGzip', 'zstd/ratioToFloor'])
+  })
+})
+
 /** The end-to-end tests run the built CLI; rebuild when the gate sources are newer than dist. */
 function ensureBuilt(root: string): void {
   const built = path.join(root, 'dist/commands/gate.js')

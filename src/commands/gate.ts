@@ -10,6 +10,7 @@ import {writeFileAtomic} from '../engine/fs/atomic.js'
 import {compareResults} from '../gate/compare.js'
 import {renderMarkdown} from '../gate/markdown.js'
 import {exitCodeFor, GATE_METRICS, INCONCLUSIVE_POLICIES, type GateReport} from '../gate/report.js'
+import {poolResults} from '../gate/pool.js'
 import {gateWithReruns} from '../gate/reruns.js'
 import {runOptionsFromBaseline, type RunOverrides} from '../gate/run-options.js'
 import {parseSlowdown} from '../gate/slowdown.js'
@@ -26,7 +27,7 @@ export interface GateOutput {
   exitCode?: number
 }
 
-const RUN_FLAGS = ['variants', 'scratch', 'warmup', 'runs', 'min-time', 'jobs', 'out', 'reruns', 'time-budget']
+const RUN_FLAGS = ['variants', 'scratch', 'warmup', 'runs', 'min-time', 'jobs', 'out', 'reruns', 'time-budget', 'baseline-runs']
 
 export default class Gate extends HoloCommand {
   static override summary = 'Fail a CI build when restores got slower than a baseline, and only then.'
@@ -56,6 +57,7 @@ Exit codes: 0 pass, 1 regression (fail), 2 usage or input error (missing file, a
     quantile: Flags.string({description: 'quantile of restore times the ratios compare: the low ones are the least disturbed by a busy machine; 50% = medians', default: '10%'}),
     markdown: Flags.string({description: 'also write the verdict as Markdown to this file (e.g. "$GITHUB_STEP_SUMMARY")'}),
     'update-baseline': Flags.boolean({description: 'write the current results to --baseline (atomically) instead of judging them'}),
+    'baseline-runs': Flags.integer({description: 'with --update-baseline: measure this many runs (default 3) and pool them, so no single run\'s luck becomes the reference', min: 1, dependsOn: ['update-baseline']}),
     out: Flags.string({description: 'when the gate runs the benchmark: also write the measured results here'}),
     inconclusive: Flags.option({description: 'exit code of an inconclusive verdict: exit-3 (its own code), fail (exit 1) or pass (exit 0); the report still says inconclusive', options: INCONCLUSIVE_POLICIES, default: 'exit-3'})(),
     reruns: Flags.integer({description: 'when the gate runs the benchmark: measure again at most this many times while a timing row is inconclusive (or to confirm a fail), judging the pooled samples', default: 20, min: 0}),
@@ -93,7 +95,7 @@ Exit codes: 0 pass, 1 regression (fail), 2 usage or input error (missing file, a
     }
 
     if (flags['update-baseline']) {
-      const current = flags.current ? await loadResults(flags.current) : await measure()
+      const current = flags.current ? await loadResults(flags.current) : await measureRuns(measure, flags['baseline-runs'] ?? 3)
       if (flags.out && !flags.current) await writeJsonAtomic(flags.out, current)
       return this.updateBaseline(flags.baseline, baseline, current, options, flags.markdown)
     }
@@ -187,6 +189,13 @@ Exit codes: 0 pass, 1 regression (fail), 2 usage or input error (missing file, a
     if (!isHoloError(error)) error.oclif = {...error.oclif, exit: 2}
     return super.catch(error)
   }
+}
+
+/** Several runs of the same settings, pooled into one results file (a steadier baseline). */
+async function measureRuns(measure: () => Promise<ResultsFile>, runs: number): Promise<ResultsFile> {
+  const measured: ResultsFile[] = []
+  for (let i = 0; i < runs; i++) measured.push(await measure())
+  return poolResults(measured)
 }
 
 /** Results files are replaced whole (temp file, fsync, rename): never half a baseline. */
