@@ -11,7 +11,9 @@
  * against the quiet baseline: the case of a baseline recorded on a calmer machine.
  * Prints Markdown tables with the load average (1 min) at the start, end and median of each set.
  *   npx tsx bench/gate-trials.ts [--trials 10] [--load hog,quiet] [--time-budget 60]
- *       [--scratch /dev/shm] [--baseline-runs 20] [--warmup 3] [--out <dir>]
+ *       [--scratch /dev/shm] [--baseline-runs 20] [--warmup 3] [--mode in-process|process] [--out <dir>]
+ * The mode defaults to in-process, as the committed CI baseline; the gate measures in whatever
+ * mode its baseline was measured in.
  */
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync} from 'node:fs'
@@ -32,6 +34,7 @@ const {values} = parseArgs({
     scratch: {type: 'string', default: '/dev/shm'},
     'baseline-runs': {type: 'string', default: '20'},
     warmup: {type: 'string', default: '3'},
+    mode: {type: 'string', default: 'in-process'},
     out: {type: 'string'},
   },
 })
@@ -73,7 +76,7 @@ function baseline(load: string): string {
   for (let i = 0; i < 3; i++) {
     log(`${load} baseline run ${i + 1}/3: medium scenario, ${values['baseline-runs']} restores per variant (load ${load1()})`)
     const part = join(out, `baseline-${load}-${i}.json`)
-    const args = ['run', '--scenario', 'medium', '--variants', 'gzip,zstd,zstd-noverify,floor', '--runs', values['baseline-runs']!, '--warmup', values.warmup!, '--min-time', '1', '--scratch', values.scratch!, '--out', part]
+    const args = ['run', '--scenario', 'medium', '--variants', 'gzip,zstd,zstd-noverify,floor', '--runs', values['baseline-runs']!, '--warmup', values.warmup!, '--mode', values.mode!, '--min-time', '1', '--scratch', values.scratch!, '--out', part]
     const result = spawnSync(process.execPath, [cli, ...args], {stdio: ['ignore', 'ignore', 'inherit']})
     if (result.status !== 0) throw new Error(`holobench run exited ${result.status}`)
     runs.push(JSON.parse(readFileSync(part, 'utf8')) as ResultsFile)

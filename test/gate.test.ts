@@ -717,16 +717,20 @@ describe('holobench gate measuring a real run (structure and exactness only)', (
   })
   const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(root, 'bin/run.js'), ...args], {cwd: dir, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}, timeout: 300_000})
 
+  // Each test starts several CLI runs; on a loaded 2-core machine that takes minutes.
+  const LIVE_TIMEOUT_MS = 600_000
+  const timingKeys = (report: GateReport) => report.rows.filter((row) => row.interval).map((row) => `${row.variant}/${row.metric}`)
+
   test('--update-baseline pools --baseline-runs runs; a gate run reports its runs, budget and a verdict', () => {
     const baseline = path.join(dir, 'baseline.json')
-    const update = cli('gate', '--baseline', baseline, '--update-baseline', '--baseline-runs', '2', '--scratch', dir, '--runs', '2', '--min-time', '0', '--variants', 'gzip,zstd,floor')
+    const update = cli('gate', '--baseline', baseline, '--update-baseline', '--baseline-runs', '2', '--scratch', dir)
     expect(update.status, update.stderr).toBe(2) // no baseline yet, so no settings to run with
-    const run = cli('run', '--scenario', 'small', '--variants', 'gzip,zstd,floor', '--runs', '2', '--min-time', '0', '--scratch', dir, '--out', baseline)
+    const run = cli('run', '--scenario', 'small', '--mode', 'in-process', '--variants', 'gzip,zstd,floor', '--runs', '2', '--min-time', '0', '--scratch', dir, '--out', baseline)
     expect(run.status, run.stderr).toBe(0)
     const pooled = cli('gate', '--baseline', baseline, '--update-baseline', '--baseline-runs', '2', '--scratch', dir)
     expect(pooled.status, pooled.stderr).toBe(0)
     const rows = (JSON.parse(readFileSync(baseline, 'utf8')) as ResultsFile).scenarios[0].rows
-    // Two pooled runs of `--runs 2` (each at least 2 restores per variant, rounds of tinybench).
+    // Two pooled runs of `--runs 2`: at least 4 restores per variant.
     for (const row of rows) expect(row.samples.length, row.variant).toBeGreaterThanOrEqual(4)
 
     const gate = cli('gate', '--baseline', baseline, '--scratch', dir, '--time-budget', '0', '--json')
@@ -735,8 +739,23 @@ describe('holobench gate measuring a real run (structure and exactness only)', (
     expect(exitCode).toBe(gate.status)
     expect(report.currentRuns).toBe(1) // a zero budget lets no second run start
     expect(report.measuring).toMatchObject({budgetSeconds: 0})
-    expect(report.rows.filter((row) => row.interval).map((row) => `${row.variant}/${row.metric}`)).toEqual(['gzip/ratioToFloor', 'zstd/ratioToGzip', 'zstd/ratioToFloor'])
-  })
+    expect(timingKeys(report)).toEqual(['gzip/ratioToFloor', 'zstd/ratioToGzip', 'zstd/ratioToFloor'])
+  }, LIVE_TIMEOUT_MS)
+
+  test('in process mode the gate measures in process mode and compares child CPU times', () => {
+    const baseline = path.join(dir, 'process.json')
+    const run = cli('run', '--scenario', 'small', '--mode', 'process', '--variants', 'gzip,zstd,floor', '--runs', '2', '--min-time', '0', '--scratch', dir, '--out', baseline)
+    expect(run.status, run.stderr).toBe(0)
+    const out = path.join(dir, 'process-current.json')
+    const gate = cli('gate', '--baseline', baseline, '--scratch', dir, '--time-budget', '0', '--out', out, '--json')
+    expect([0, 1, 3], gate.stderr).toContain(gate.status)
+    const {report} = JSON.parse(gate.stdout) as {report: GateReport}
+    expect(timingKeys(report)).toEqual(['gzip/ratioToFloor', 'zstd/ratioToGzip', 'zstd/ratioToFloor'])
+    expect(report.rows.filter((row) => row.interval).every((row) => row.clock === 'cpu')).toBe(true)
+    const current = JSON.parse(readFileSync(out, 'utf8')) as ResultsFile
+    expect(current.settings.mode).toBe('process')
+    expect(current.scenarios[0].rows.find((row) => row.variant === 'zstd')!.mode).toBe('process')
+  }, LIVE_TIMEOUT_MS)
 })
 
 /** The end-to-end tests run the built CLI; rebuild when the gate sources are newer than dist. */
