@@ -58,7 +58,7 @@ describe('the restored-tree check', () => {
   })
 
   it('streams large files, relocations across read boundaries included', async () => {
-    // > 8 MiB is streamed in 1 MiB reads: put an occurrence across the first boundary.
+    // Files over 1 MiB are streamed in 1 MiB reads: put an occurrence across the first boundary.
     const size = 9 * 1024 * 1024
     const at = 1024 * 1024 - 10
     const raw = Buffer.alloc(size, 0x61)

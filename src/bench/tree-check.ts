@@ -30,7 +30,7 @@ interface Entry {
 }
 
 const SHOWN = 10
-const WHOLE_FILE = 8 * 1024 * 1024
+const WHOLE_FILE = 1024 * 1024
 
 /**
  * Compare a restored tree with the tree it must equal, independently of any restorer: the same
@@ -38,7 +38,7 @@ const WHOLE_FILE = 8 * 1024 * 1024
  * the identity replaced by the target's name (relocations rewritten); file permission bits
  * equal; symlink targets equal as written (RCC restores them raw). Directory modes are not
  * compared: RCC creates every directory 0750 (htfs/library.go). Memory stays bounded: files
- * larger than 8 MiB are streamed through hashes.
+ * larger than 1 MiB are streamed through hashes, 8 files at a time.
  */
 export async function checkRestoredTree(options: TreeCheckOptions): Promise<TreeCheck> {
   if (Buffer.byteLength(options.identity) !== Buffer.byteLength(options.targetName)) throw new RangeError('identity and target name must have the same length')
