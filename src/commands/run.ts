@@ -1,3 +1,4 @@
+import {promises as fsp} from 'node:fs'
 import {basename, resolve} from 'node:path'
 
 import {Flags} from '@oclif/core'
@@ -13,7 +14,8 @@ import {HoloCommand} from '../cli/base-command.js'
 import {checkRunIdentity, identityWarning, relocatedWarning} from '../cli/identity-check.js'
 import {canClone, chooseScratch, runnableVariants} from '../cli/run-defaults.js'
 import {availableZstdBackends} from '../engine/codec/index.js'
-import {writeFileAtomic} from '../engine/fs/atomic.js'
+import {HoloError} from '../engine/errors.js'
+import {tempPathFor, writeFileAtomic} from '../engine/fs/atomic.js'
 import {defaultJobs} from '../engine/jobs.js'
 import {parseSlowdown} from '../gate/slowdown.js'
 import {writeReports} from '../report/index.js'
@@ -75,8 +77,9 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
     if (chosen.note) this.logToStderr(chosen.note)
     // A missing binary or a bad template is an input error before anything is written.
     validateEngines(engines, chosen.variants)
-    // A bad output path fails now, not after minutes of measuring.
-    if (out) await writeFileAtomic(out, '{}\n', {fsync: false})
+    // A bad output path fails now, not after minutes of measuring; an existing file stays as it
+    // is until there are results to replace it with (Ctrl-C keeps the old ones).
+    if (out) await assertWritable(out)
     const onSignal = () => {
       removeAllScratchSync()
       process.exit(130)
@@ -124,4 +127,21 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
       process.off('SIGTERM', onSignal)
     }
   }
+}
+
+/**
+ * Fail early where `path` could not be written: a directory there, or a directory that will not
+ * take a new file (a probe beside it, created with O_EXCL and removed). `path` itself is untouched.
+ */
+async function assertWritable(path: string): Promise<void> {
+  const stats = await fsp.stat(path).catch(() => undefined)
+  if (stats?.isDirectory()) throw new HoloError('EUSAGE', `--out ${path} is a directory; name a file`, {path})
+  const probe = tempPathFor(path)
+  try {
+    await fsp.writeFile(probe, '', {flag: 'wx'})
+  } catch (error) {
+    throw new HoloError('EUSAGE', `--out ${path} cannot be written: ${(error as Error).message}`, {path, cause: error})
+  }
+
+  await fsp.rm(probe, {force: true})
 }

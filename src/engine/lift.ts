@@ -15,6 +15,8 @@ import {HoloError, explainSystemError} from './errors.js'
 import {makeDirectories} from './fs/mkdirs.js'
 import {fsyncFile, tempPathFor, writeFileAtomic, writeFileAtomicUnsyncedSync} from './fs/atomic.js'
 import {acquireLock, libraryLockDir} from './fs/lock.js'
+import {classifyLeftover, removeLeftovers} from './check/leftovers.js'
+import type {Leftover} from './check/leftovers.js'
 import type {LockHolder} from './fs/lock.js'
 import {digestAlgorithmFor, libraryFilePath, prepareLibrary} from './library.js'
 import {goModeFromPosix} from './mode.js'
@@ -128,7 +130,10 @@ async function liftLocked(options: LiftOptions, source: string, tree: CatalogDir
   const algorithm = digestAlgorithmFor(compressed)
   const identity = options.identity ?? basename(source)
   const needle = Buffer.from(identity)
-  await prepareLibrary(options.library, compressed)
+  const layout = await prepareLibrary(options.library, compressed)
+  // Temp files of dead writers where a lift writes besides the fan-out: streamed files, catalogs.
+  await removeStaleTemps(layout.libraryDir)
+  await removeStaleTemps(layout.catalogDir)
   const {jobs} = state
 
   const store = new LibraryWriter(options, algorithm)
@@ -433,7 +438,20 @@ class LibraryWriter {
   private async mkdirFor(file: string): Promise<void> {
     const dir = dirname(file)
     if (this.madeDirs.has(dir)) return
-    await fsp.mkdir(dir, {recursive: true})
+    // A directory that was there may hold what an interrupted writer left: this lift is about to
+    // store into it, so it clears them (a rerun leaves `check` clean).
+    const made = await fsp.mkdir(dir, {recursive: true})
+    if (made === undefined) await removeStaleTemps(dir)
     this.madeDirs.add(dir)
   }
+}
+
+/**
+ * Remove the temp files in `dir` (not below it) whose writer is gone (check/leftovers.ts: a
+ * holobench temp name names its pid). Live writers' temps, other lifts' included, stay.
+ */
+async function removeStaleTemps(dir: string): Promise<void> {
+  const names = await fsp.readdir(dir).catch(() => [] as string[])
+  const stale = names.map((name) => classifyLeftover(join(dir, name), name)).filter((l): l is Leftover => l?.kind === 'holobench' && l.stale)
+  await removeLeftovers(stale)
 }
