@@ -10,7 +10,7 @@ import type {GzipBackend} from './codec/index.js'
 import {HoloError, explainSystemError, isHoloError} from './errors.js'
 import {makeDirectories} from './fs/mkdirs.js'
 import {forEntry} from './restore/checks.js'
-import {fsyncDir, writeFileAtomic} from './fs/atomic.js'
+import {fsyncDir, fsyncFile, writeFileAtomic} from './fs/atomic.js'
 import {syncfs} from './fs/durable.js'
 import {acquireLock, libraryLockDir, targetLockDir} from './fs/lock.js'
 import type {Lock, LockHolder} from './fs/lock.js'
@@ -184,7 +184,7 @@ async function restoreLocked(options: DropOptions, catalogPath: string, root: st
   const removed = await shapeDirs(plan.dirs, fresh)
   const sample = plan.files.find((f) => f.file.rewrite.length === 0)
   const probe = await probeStrategy(options.strategy ?? 'auto', sample && libraryFilePath(root, sample.file.digest), target, libraryLayout(root).libraryDir, `strategy-probe${partSuffix}`)
-  const durability = durable ? await chooseFlush(target) : 'none'
+  const durability = flushFor(durable)
   const settings: RestoreSettings = {
     verify,
     eligible: probe.eligible,
@@ -345,32 +345,28 @@ async function beginRestore(target: string, metaPath: string, durable: boolean):
  * in-progress record removed.
  */
 async function finishRestore(target: string, metaPath: string, storedCatalog: Uint8Array, plan: Plan, durability: Flush): Promise<void> {
-  if (durability === 'syncfs') await syncfs(target)
+  if (durability === 'syncfs') await syncfs(target).catch(() => flushEachFile(plan))
   else if (durability === 'fsync') await pMap(plan.dirs, (d) => fsyncDir(d.path), {concurrency: 8})
   await writeFileAtomic(metaPath, storedCatalog, {fsync: durability !== 'none'})
   if (durability !== 'none') await fsyncDir(dirname(target))
   await fsp.rm(`${target}${RESTORING_SUFFIX}`, {force: true})
 }
 
-type Flush = 'syncfs' | 'fsync' | 'none'
-
-/** syncfs where coreutils' `sync -f` is there; else an fsync per file. HOLOBENCH_DROP_FLUSH picks one (measurement). */
-async function chooseFlush(target: string): Promise<Flush> {
-  const wanted = process.env.HOLOBENCH_DROP_FLUSH
-  if (wanted === 'fsync' || wanted === 'syncfs') return wanted
-  return (await syncfsWorks(target)) ? 'syncfs' : 'fsync'
+/** Where `sync -f` cannot run: every restored file, then every directory, by path. */
+async function flushEachFile(plan: Plan): Promise<void> {
+  await pMap(plan.files, (f) => fsyncFile(f.path), {concurrency: 8})
+  await pMap(plan.dirs, (d) => fsyncDir(d.path), {concurrency: 8})
 }
 
-let syncfsChecked: boolean | undefined
-async function syncfsWorks(path: string): Promise<boolean> {
-  if (syncfsChecked === undefined) {
-    syncfsChecked = await syncfs(path).then(
-      () => true,
-      () => false,
-    )
-  }
+/**
+ * syncfs(2) once at the end (default): measured cheaper than an fsync per file on ext4 (README,
+ * Guarantees). HOLOBENCH_DROP_FLUSH=fsync makes the workers fsync each file (bench/drop-durability.ts).
+ */
+type Flush = 'syncfs' | 'fsync' | 'none'
 
-  return syncfsChecked
+function flushFor(durable: boolean): Flush {
+  if (!durable) return 'none'
+  return process.env.HOLOBENCH_DROP_FLUSH === 'fsync' ? 'fsync' : 'syncfs'
 }
 
 /** Create the target; a missing or empty target is fresh: nothing to compare or clean. */
