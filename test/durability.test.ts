@@ -71,7 +71,7 @@ describe('power loss', () => {
     }
 
     const lastIndex = (what: string, test: (text: string) => boolean): Call => {
-      const call = calls.findLast((c) => test(c.text))
+      const call = [...calls].reverse().find((c) => test(c.text))
       expect(call, what).toBeDefined()
       return call as Call
     }
