@@ -2,7 +2,7 @@
  * Peak memory of lift and drop on a tree holding one big file (default 1.5 GiB), in every codec,
  * plus a library whose big file is one zstd frame written by the `zstd` CLI. Each operation runs
  * in a fresh process; the bound to hold is 512 MB RSS.
- *   npx tsx bench/memory.ts [--size-mib 1536] [--dir <scratch>]
+ *   npx tsx bench/memory.ts [--size-mib 1536] [--dir <scratch>] [--codecs gzip,gzip-pure,zstd,none]
  */
 import {execFileSync} from 'node:child_process'
 import {mkdirSync, rmSync, writeFileSync, openSync, writeSync, closeSync} from 'node:fs'
@@ -11,7 +11,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
 
-const {values} = parseArgs({options: {'size-mib': {type: 'string', default: '1536'}, dir: {type: 'string', default: tmpdir()}}})
+const {values} = parseArgs({options: {'size-mib': {type: 'string', default: '1536'}, dir: {type: 'string', default: tmpdir()}, codecs: {type: 'string', default: 'gzip,gzip-pure,zstd,none'}}})
 const sizeMiB = Number(values['size-mib'])
 const repo = fileURLToPath(new URL('..', import.meta.url))
 const work = join(values.dir as string, `holobench-memory-${process.pid}`)
@@ -49,7 +49,7 @@ writeFileSync(join(tree, 'lib', 'small.py'), `# ${identity}\nprint('hello')\n`)
 writeBigFile(join(tree, 'lib', 'big.bin'))
 const rows: Array<{case: string; maxRssMB: number; seconds: number}> = []
 try {
-  for (const codec of ['gzip', 'gzip-pure', 'zstd', 'none']) {
+  for (const codec of (values.codecs as string).split(',')) {
     const lifted = child('lift', tree, join(work, `lib-${codec}`), codec)
     rows.push({case: `lift ${codec}`, maxRssMB: lifted.maxRssMB, seconds: lifted.seconds})
     const dropped = child('drop', lifted.detail.catalog as string, join(work, `out-${codec}`, identity))
