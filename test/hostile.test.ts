@@ -4,6 +4,7 @@ import {gzipSync} from 'node:zlib'
 
 import {describe, expect, it} from 'vitest'
 
+import {describeError} from '../src/cli/base-command.js'
 import {loadCatalog} from '../src/engine/catalog.js'
 import {drop} from '../src/engine/drop.js'
 import type {HoloError} from '../src/engine/errors.js'
@@ -115,12 +116,14 @@ describe('damaged libraries give clear errors naming the file', () => {
 })
 
 describe('relocation and strategy preconditions', () => {
-  it('refuses a target whose name is not as long as the identity, before writing', async () => {
+  it('refuses a target whose name is not as long as the identity, before writing, as a usage error (exit 2)', async () => {
     const {catalog} = await lift({source: work.source, library: join(work.dir, 'lib-reloc'), codec: 'zstd'})
     const target = join(work.dir, 'short', 'space')
     const error = await rejection(drop({catalog, target}))
-    expect(error.code).toBe('ERELOCATE')
+    expect(error.code).toBe('EUSAGE')
     expect(error.message).toContain('same length')
+    expect(describeError(error).exit).toBe(2)
+    expect(existsSync(join(work.dir, 'short'))).toBe(false)
     expect(existsSync(target)).toBe(false)
   })
 

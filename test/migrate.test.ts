@@ -6,6 +6,7 @@ import {fileURLToPath} from 'node:url'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {summary} from '../src/commands/migrate.js'
 import {check} from '../src/engine/check/index.js'
 import {compressBuffer, detectFormat} from '../src/engine/codec/index.js'
 import {drop} from '../src/engine/drop.js'
@@ -113,6 +114,12 @@ describe('--dry-run', () => {
     const toNone = await migrate({library, to: 'none', dryRun: true})
     expect(toNone.rekey).toBe(true)
     expect(toNone.bytesAfter).toBeGreaterThan(toNone.bytesBefore)
+    // Ambiguous naming: migrate's size change is stored after ÷ before, never called `ratio` (raw ÷ stored in inspect/check).
+    expect(real.storedAfterOverBefore).toBeCloseTo(real.bytesAfter / real.bytesBefore, 9)
+    expect(toNone.storedAfterOverBefore).toBeGreaterThan(1)
+    expect(real).not.toHaveProperty('ratio')
+    expect(summary(real)).toContain(`stored after/before ${real.storedAfterOverBefore.toFixed(3)}`)
+    expect(summary(real)).not.toMatch(/\bratio\b/)
     expect(await snapshotFiles(library)).not.toEqual(before) // the real run above
   })
 })

@@ -85,14 +85,15 @@ ${ZSTD_HELP}`
   }
 }
 
-function summary(r: MigrateResult): string {
+/** The text summary: `stored after/before` is bytesAfter ÷ bytesBefore (inspect's `ratio` is raw ÷ stored). */
+export function summary(r: MigrateResult): string {
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`
   const verb = r.dryRun ? 'would migrate' : 'migrated'
   const lines = [
     `${r.library} -> ${r.to}${r.dryRun ? ' (dry run: nothing written)' : ''}${r.resumed ? ` (resumed a migration to ${r.resumed.to} from ${r.resumed.startedAt})` : ''}`,
     `files: ${r.files.total}, ${verb} ${r.files.migrated}${r.files.rekeyed ? ` (${r.files.rekeyed} re-keyed)` : ''}, skipped ${r.files.skipped}, failed ${r.files.failed}${r.files.removed ? `, old names removed ${r.files.removed}` : ''}`,
     `catalogs: ${r.catalogs.total}, ${r.dryRun ? 'would rewrite' : 'rewritten'} ${r.catalogs.rewritten}, unchanged ${r.catalogs.unchanged}, failed ${r.catalogs.failed}`,
-    `bytes: ${mb(r.bytesBefore)} -> ${r.estimated ? '~' : ''}${mb(r.bytesAfter)} (ratio ${r.ratio.toFixed(3)})`,
+    `bytes: ${mb(r.bytesBefore)} -> ${r.estimated ? '~' : ''}${mb(r.bytesAfter)} (stored after/before ${r.storedAfterOverBefore.toFixed(3)})`,
     `time: ${r.seconds.toFixed(2)} s, ${mb(r.rawBytes)} uncompressed at ${mb(r.throughput)}/s; durability ${r.durability}`,
   ]
   if (r.leftoversRemoved) lines.push(`temp files ${r.dryRun ? 'to remove' : 'removed'}: ${r.leftoversRemoved}`)

@@ -318,8 +318,9 @@ function relocationFor(catalog: Catalog, plan: Plan, target: string, catalogPath
   const to = catalog.identity.includes('/') ? target : basename(target)
   const needed = plan.files.some((f) => f.file.rewrite.length > 0)
   if (needed && Buffer.byteLength(to) !== Buffer.byteLength(catalog.identity)) {
+    // A bad --target, not bad data: a usage error (exit 2), raised in readInput before anything is written.
     throw new HoloError(
-      'ERELOCATE',
+      'EUSAGE',
       `Cannot restore ${catalogPath} into ${target}: relocations replace ${JSON.stringify(catalog.identity)} (${Buffer.byteLength(catalog.identity)} bytes) with ${JSON.stringify(to)} (${Buffer.byteLength(to)} bytes); they must be the same length`,
       {path: target},
     )

@@ -7,7 +7,7 @@ export type HoloErrorCode =
   | 'ECORRUPT' // a library file or catalog cannot be decompressed or parsed
   | 'EINPUT' // an input file parses but holds invalid values (a catalog entry's mode, size, offsets, digest, depth)
   | 'ETRAVERSAL' // a catalog path would write outside the target
-  | 'ERELOCATE' // relocation impossible (identity/target length mismatch, offset out of range)
+  | 'ERELOCATE' // relocation impossible: an offset out of range (a target of the wrong length is EUSAGE)
   | 'ENOTSUP_STRATEGY' // a requested strategy (reflink/hardlink) is impossible here
   | 'EMISSING' // a library file a catalog needs is missing
   | 'EUSAGE' // bad options, or a path that is not what the option wants

@@ -214,7 +214,7 @@ async function rollBack(run: Run, catalogs: LoadedCatalog[]): Promise<void> {
   await endJournal(run.s.root, run.durability !== 'none')
 }
 
-type Summary = Pick<MigrateResult, 'library' | 'to' | 'dryRun' | 'durability' | 'files' | 'bytesBefore' | 'bytesAfter' | 'estimated' | 'rawBytes' | 'ratio' | 'throughput' | 'corrupt' | 'phases'>
+type Summary = Pick<MigrateResult, 'library' | 'to' | 'dryRun' | 'durability' | 'files' | 'bytesBefore' | 'bytesAfter' | 'estimated' | 'rawBytes' | 'storedAfterOverBefore' | 'throughput' | 'corrupt' | 'phases'>
 
 /** Counts and sizes: bytes after = before, less what was converted or quarantined, plus what it became. */
 function summarize(run: Run, listing: LibraryListing, files: FilePhase, removed: {files: number; bytes: number}): Summary {
@@ -243,7 +243,7 @@ function summarize(run: Run, listing: LibraryListing, files: FilePhase, removed:
     bytesAfter,
     estimated: s.dryRun,
     rawBytes: files.rawBytes,
-    ratio: bytesAfter > 0 ? totalBytes / bytesAfter : 0,
+    storedAfterOverBefore: totalBytes > 0 ? bytesAfter / totalBytes : 0,
     throughput: fileSeconds > 0 ? files.rawBytes / fileSeconds : 0,
     corrupt: files.corrupt,
     phases: run.phases,

@@ -127,8 +127,11 @@ export interface MigrateResult {
   estimated: boolean
   /** Uncompressed bytes of the files migrated. */
   rawBytes: number
-  /** bytesBefore / bytesAfter. */
-  ratio: number
+  /**
+   * bytesAfter / bytesBefore: below 1 the library shrank. Not named `ratio`, which in inspect and
+   * check means raw ÷ stored bytes.
+   */
+  storedAfterOverBefore: number
   /** rawBytes per second of the file phase. */
   throughput: number
   seconds: number
