@@ -22,6 +22,7 @@ const OUTPUTS = new Set(['--out', '-o', '--report', '--markdown', '--scratch'])
 
 let dir: string
 const examples = new Map<string, string[]>()
+const descriptions = new Map<string, string[]>()
 
 async function shell(script: string): Promise<{code: number; stdout: string; stderr: string}> {
   try {
@@ -49,8 +50,9 @@ console.log(JSON.stringify(argv))
 `,
   )
   for (const id of COMMANDS) {
-    const Command = (await import(join(REPO, 'dist/commands', `${id}.js`))).default as {examples: Array<string | {command: string}>}
+    const Command = (await import(join(REPO, 'dist/commands', `${id}.js`))).default as {examples: Array<string | {command: string; description: string}>}
     examples.set(id, Command.examples.map((example) => (typeof example === 'string' ? example : example.command)))
+    descriptions.set(id, Command.examples.map((example) => (typeof example === 'string' ? '' : example.description)))
   }
 })
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
@@ -60,6 +62,13 @@ describe('help examples run as written on a fresh clone', () => {
     for (const id of COMMANDS) {
       expect(examples.get(id)!.length, id).toBeGreaterThan(0)
       for (const example of examples.get(id)!) expect(example, id).toContain(BIN)
+    }
+  })
+
+  it('a missing prerequisite: examples reading what generate/lift write say so before the first of them', () => {
+    for (const id of ['lift', 'inspect', 'drop', 'migrate', 'check']) {
+      expect(descriptions.get(id)![0], id).toContain('generate --scenario small --out ./trees')
+      if (id !== 'lift') expect(descriptions.get(id)![0], id).toContain('lift --help')
     }
   })
 

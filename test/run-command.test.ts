@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {ResultsFile} from '../src/bench/results.js'
+import {unsavedNote} from '../src/commands/run.js'
 import {cli} from './helpers/cli.js'
 import {useCowDir} from './helpers/cow.js'
 import {tempDir} from './helpers/tree.js'
@@ -17,6 +18,14 @@ beforeAll(async () => {
   work = await tempDir()
 })
 afterAll(() => work.cleanup())
+
+describe('run without --out: silently lost results', () => {
+  it('says on stderr that nothing was saved and how to save, unless --out or --json', () => {
+    expect(unsavedNote(undefined, false)).toContain('--out results.json')
+    expect(unsavedNote('results.json', false)).toBeUndefined()
+    expect(unsavedNote(undefined, true)).toBeUndefined()
+  })
+})
 
 describe('holobench run', () => {
   it('measures every variant side by side and writes a complete results.json (in-process mode)', async () => {
@@ -61,6 +70,7 @@ describe('holobench run', () => {
     expect(row.status).toBe('unsupported')
     expect(row.samples).toEqual([])
     expect(row.reason).toContain(results.environment.scratchFs)
+    expect(stderr).not.toContain('results not saved') // --json: stdout holds them
   })
 
   it('leaves no scratch behind when interrupted', async () => {

@@ -14,7 +14,10 @@ Without --repair nothing is changed. With --repair, the catalogs that can no lon
 Exits 1 when anything is wrong (even if --repair fixed it: run check again to confirm), 0 when clean. Orphans alone do not count as wrong.`
 
   static override examples = [
-    '<%= config.bin %> <%= command.id %> --library ./hololib',
+    {
+      description: 'Check the library the lift examples write. On a fresh clone, first run `holobench generate --scenario small --out ./trees`, then the `holobench lift --help` examples.',
+      command: '<%= config.bin %> <%= command.id %> --library ./hololib',
+    },
     '<%= config.bin %> <%= command.id %> --library ./hololib --repair',
     '<%= config.bin %> <%= command.id %> --library ./hololib --repair --prune-orphans --quarantine ./hololib-quarantine --json',
   ]

@@ -13,7 +13,10 @@ Strategies for uncompressed files without relocations: copy; reflink (copy-on-wr
 
   static override examples = [
     // Catalogs the lift examples write (on linux x64); a target's name is as long as the identity.
-    '<%= config.bin %> <%= command.id %> ./hololib/catalog/79b3aa82a0e36930v12.linux_amd64 --target ./h0123456_89abcdef012345t',
+    {
+      description: 'Restore a catalog the lift examples write. On a fresh clone, first run `holobench generate --scenario small --out ./trees`, then the `holobench lift --help` examples.',
+      command: '<%= config.bin %> <%= command.id %> ./hololib/catalog/79b3aa82a0e36930v12.linux_amd64 --target ./h0123456_89abcdef012345t',
+    },
     '<%= config.bin %> <%= command.id %> ./hololib-gzip/catalog/79b3aa82a0e36930v12.linux_amd64 --target ./h1123456_89abcdef012345t --no-verify --json',
     '<%= config.bin %> <%= command.id %> ./lib-raw/catalog/71543f141518dea5v12.linux_amd64 --target ./h2123456_89abcdef012345t --strategy auto',
     '<%= config.bin %> <%= command.id %> ./hololib/catalog/79b3aa82a0e36930v12.linux_amd64 --target ./h0123456_89abcdef012345t --overwrite --no-fsync',

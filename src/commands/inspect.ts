@@ -8,7 +8,10 @@ export default class Inspect extends HoloCommand {
   static override summary = 'Show what a hololib or one catalog holds.'
   static override description = 'Counts files, directories and symlinks, raw bytes against bytes stored (and the ratio), the formats found by magic bytes, the size mix, and the share of files with relocations.'
   static override examples = [
-    '<%= config.bin %> <%= command.id %> ./hololib',
+    {
+      description: 'Inspect the library the lift examples write. On a fresh clone, first run `holobench generate --scenario small --out ./trees`, then the `holobench lift --help` examples.',
+      command: '<%= config.bin %> <%= command.id %> ./hololib',
+    },
     // The catalog `lift ./trees/hb99f66c_f5fd962c9e0660t --library ./hololib` writes (on linux x64).
     '<%= config.bin %> <%= command.id %> ./hololib/catalog/79b3aa82a0e36930v12.linux_amd64 --json',
   ]

@@ -13,8 +13,10 @@ export default class Lift extends HoloCommand {
 The default codec is zstd: ${ZSTD_HELP} Use --codec gzip for a library released RCC reads.`
 
   static override examples = [
-    // The tree `generate --scenario small --out ./trees` writes.
-    '<%= config.bin %> <%= command.id %> ./trees/hb99f66c_f5fd962c9e0660t --library ./hololib',
+    {
+      description: 'Lift the small scenario\'s tree. On a fresh clone, first run `holobench generate --scenario small --out ./trees` to make it.',
+      command: '<%= config.bin %> <%= command.id %> ./trees/hb99f66c_f5fd962c9e0660t --library ./hololib',
+    },
     '<%= config.bin %> <%= command.id %> --tree ./trees/hb99f66c_f5fd962c9e0660t --library ./hololib-gzip --codec gzip --identity hb99f66c_f5fd962c9e0660t',
     '<%= config.bin %> <%= command.id %> ./trees/hb99f66c_f5fd962c9e0660t --library ./lib-raw --codec none --json',
   ]

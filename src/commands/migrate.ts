@@ -20,7 +20,10 @@ A corrupt file is reported (and left, or moved to the quarantine with --on-corru
 ${ZSTD_HELP}`
 
   static override examples = [
-    '<%= config.bin %> <%= command.id %> --library ./hololib-gzip --to zstd',
+    {
+      description: 'Migrate the libraries the lift examples write. On a fresh clone, first run `holobench generate --scenario small --out ./trees`, then the `holobench lift --help` examples.',
+      command: '<%= config.bin %> <%= command.id %> --library ./hololib-gzip --to zstd',
+    },
     '<%= config.bin %> <%= command.id %> --library ./hololib --to none --dry-run',
     '<%= config.bin %> <%= command.id %> --library ./hololib --to gzip --on-corrupt quarantine --json',
   ]

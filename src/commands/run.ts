@@ -121,12 +121,22 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
       this.log(renderAnswer(results))
       this.log('')
       this.log(renderSummary(results))
+      const note = unsavedNote(out, this.jsonEnabled())
+      if (note) this.logToStderr(note)
       return results
     } finally {
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
     }
   }
+}
+
+/**
+ * The closing stderr line when the results went nowhere (no --out): `report` and `gate` need them,
+ * and without it the only way back is to measure again. None under --json (stdout holds them).
+ */
+export function unsavedNote(out: string | undefined, json: boolean): string | undefined {
+  return out || json ? undefined : 'results not saved: add --out results.json to keep them for `holobench report` and `holobench gate`'
 }
 
 /**
