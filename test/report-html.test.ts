@@ -40,6 +40,22 @@ describe('HTML report (static checks; the browser test checks rendering)', () =>
     expect(html.match(/data-change="unmatched"/g)).toHaveLength(2 * 2) // none-reflink is unsupported in every run
   })
 
+  it('mixed timing modes: says the modes differ, judges no change, lists the mode in the environment', () => {
+    const slow = syntheticResults(2, {variantSpeed: {zstd: 0.6}})
+    slow.settings = {...slow.settings, mode: 'process'}
+    const html = renderHtml([syntheticResults(1), slow], {labels: ['base', 'proc']})
+    expect(html).toContain('Timing modes differ.')
+    expect(html).toContain('base was timed in in-process mode, proc in process mode')
+    expect(html).not.toMatch(/data-change="(better|worse|same)"/)
+    expect(html.match(/data-change="other-mode"/g)).toHaveLength(10)
+    expect(html).not.toContain('lost ground to gzip')
+    expect(html).toMatch(/<tr class="differs"><th scope="row">Timing mode<\/th><td class="wrap">in-process<\/td><td class="wrap">process<\/td>/)
+    // Each run's own speed-up still shows.
+    expect(html.match(/class="interval"/g)?.length ?? 0).toBeGreaterThan(0)
+    // The same mode: no note, the mode folds among the identical fields.
+    expect(renderHtml([syntheticResults(1), syntheticResults(2)])).not.toContain('Timing modes differ')
+  })
+
   it('renders a run with no scenarios and a run without gzip without failing', () => {
     const empty = {...syntheticResults(1), scenarios: []}
     expect(renderHtml([empty])).toContain('This run has no scenarios')

@@ -51,6 +51,21 @@ describe('Markdown summary', () => {
     for (const line of others) expect(line).toMatch(/intervals overlap/)
   })
 
+  it('mixed timing modes: the comparison says so first and judges no change', () => {
+    const other = syntheticResults(2, {variantSpeed: {zstd: 0.6}})
+    other.settings = {...other.settings, mode: 'process'}
+    const markdown = renderMarkdown([syntheticResults(1), other], {labels: ['before', 'after']})
+    const heading = markdown.indexOf('### Comparison')
+    const note = markdown.indexOf('**Timing modes differ:**')
+    expect(note).toBeGreaterThan(heading)
+    expect(note).toBeLessThan(markdown.indexOf('| Scenario'))
+    expect(markdown).toContain('before was timed in in-process mode, after in process mode')
+    expect(markdown).not.toMatch(/lost ground|gained on gzip|intervals overlap/)
+    const rows = tables(markdown)[0].slice(2)
+    expect(rows).toHaveLength(10)
+    for (const line of rows) expect(line).toContain('not compared: timed in different modes')
+  })
+
   it('escapes table-breaking and HTML text from results files', () => {
     const results = syntheticResults(1)
     results.scenarios[0].scenario = 'a|b <img src=x onerror=alert(1)> *bold*'

@@ -1,6 +1,6 @@
 /** The comparison view: every other run against the first, by the in-run speed-up over gzip per (scenario, variant). */
 import type {ResultsFile} from '../bench/results.js'
-import {CHANGE_TEXT, compareRuns, type ComparisonRow} from './compare.js'
+import {CHANGE_TEXT, compareRuns, modeMismatch, type ComparisonRow} from './compare.js'
 import {escapeHtml, formatPercent, formatTimes, sig3} from './format.js'
 import {environmentEntries} from './html-environment.js'
 import {variantColour} from './palette.js'
@@ -15,8 +15,10 @@ export function comparisonSection(base: ResultsFile, baseLabel: string, other: R
     `<tr><th scope="col">Scenario</th><th scope="col">Variant</th><th class="num" scope="col">Speed-up over gzip, ${b}</th><th class="num" scope="col">Speed-up over gzip, ${o}</th>` +
     `<th scope="col">Change of the speed-up</th></tr>`
   const body = rows.map((row) => comparisonRow(row, widest)).join('')
+  const mismatch = modeMismatch(base, other, baseLabel, otherLabel)
   return (
     `<section class="comparison" id="${escapeHtml(id)}"><h2>Comparison: ${o} against ${b}</h2>` +
+    (mismatch ? `<p class="mode-mismatch"><strong>Timing modes differ.</strong> ${escapeHtml(mismatch)}.</p>` : '') +
     `<p class="muted">Each run's speed-up over gzip, measured side by side inside that run (gzip median ÷ variant median, 95% interval): ` +
     `raw restore times from different runs are not compared, since another day, machine or load moves them all. ` +
     `A change counts only when the two intervals do not overlap; green is a gain on gzip.</p>` +
@@ -41,7 +43,7 @@ function comparisonRow(row: ComparisonRow, widest: number): string {
 }
 
 function changeCell(row: ComparisonRow, widest: number): string {
-  if (row.change === null) return '<span class="change-unmatched">not comparable</span>'
+  if (row.change === null) return `<span class="change-unmatched">${escapeHtml(CHANGE_TEXT[row.verdict])}</span>`
   const half = Math.min(Math.abs(row.change) / widest, 1) * 50 // percent of the track, from its centre
   const position = row.change < 0 ? `right:50%;width:${half.toFixed(1)}%` : `left:50%;width:${half.toFixed(1)}%`
   return (

@@ -1,6 +1,7 @@
 /** The environment block: where and how a run was measured, from the same fields as the CSV env columns. */
 import type {ResultsFile} from '../bench/results.js'
 import {ENVIRONMENT_FIELDS, formatValue, SETTINGS_FIELDS, type Cell, type ColumnUnit} from './columns.js'
+import {modeOf} from './compare.js'
 import {escapeHtml} from './format.js'
 
 interface Entry {
@@ -13,6 +14,8 @@ export function environmentEntries(file: ResultsFile): Entry[] {
   return [
     ...ENVIRONMENT_FIELDS.map((field) => entry(field.label, field.get(file.environment), field.unit)),
     ...SETTINGS_FIELDS.map((field) => entry(field.label, field.get(file), field.unit)),
+    // Ratios from in-process and process mode are not comparable: a comparison must show it.
+    {label: 'Timing mode', value: modeOf(file)},
   ]
 }
 

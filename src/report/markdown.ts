@@ -6,7 +6,7 @@
 import type {ResultsFile} from '../bench/results.js'
 import {CLAIMS, claimText, evaluateClaim, VERDICT_TEXT, type ClaimOutcome} from './claims.js'
 import {columnsFor, displayCell, isNumeric, libraryFor} from './columns.js'
-import {CHANGE_TEXT, compareRuns, type ComparisonRow} from './compare.js'
+import {CHANGE_TEXT, compareRuns, modeMismatch, type ComparisonRow} from './compare.js'
 import {formatInterval, formatPercent, runSummary} from './format.js'
 import {labelsOrDefault} from './labels.js'
 import {headlineDetails, headlinesFor, headlineText, scenarioCaveats, VERDICT_LABEL} from './verdict.js'
@@ -64,12 +64,14 @@ function claimCell(outcome: ClaimOutcome): string {
 function comparison(base: ResultsFile, baseLabel: string, other: ResultsFile, otherLabel: string): string[] {
   const rows = compareRuns(base, other).map((row) => {
     const side = (value: ComparisonRow['baseSpeedup'], source: ComparisonRow['base']) => (value ? formatInterval(value) : (source?.status ?? 'not run'))
-    const change = row.change === null ? 'not comparable' : `${formatPercent(row.change * 100, true)} ${CHANGE_TEXT[row.verdict]}`
+    const change = row.change === null ? CHANGE_TEXT[row.verdict] : `${formatPercent(row.change * 100, true)} ${CHANGE_TEXT[row.verdict]}`
     return [row.scenario, row.variant, side(row.baseSpeedup, row.base), side(row.otherSpeedup, row.other), change].map(md)
   })
+  const mismatch = modeMismatch(base, other, baseLabel, otherLabel)
   return [
     `### Comparison: ${md(otherLabel)} against ${md(baseLabel)}`,
     '',
+    ...(mismatch ? [`**Timing modes differ:** ${md(mismatch)}.`, ''] : []),
     'Speed-up over gzip as measured inside each run (raw times from different runs are not compared); a change counts only when the two 95% intervals do not overlap.',
     '',
     ...table(['Scenario', 'Variant', `Speed-up ${baseLabel}`, `Speed-up ${otherLabel}`, 'Change of speed-up'].map(md), [false, false, true, true, true], rows),
