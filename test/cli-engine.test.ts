@@ -39,7 +39,7 @@ describe('lift, drop and inspect from the command line', () => {
     expect(JSON.parse(on.stdout).verify).toBe(true)
   })
 
-  it('a hostile catalog fails with its code, the file named, exit 1 and nothing written', async () => {
+  it('a hostile catalog is a bad input file: its code, the file named, exit 2 and nothing written', async () => {
     const library = join(work.dir, 'lib-hostile')
     await fsp.mkdir(join(library, 'catalog'), {recursive: true})
     const catalog = join(library, 'catalog', 'ffffffffffffffffv12.linux_amd64')
@@ -47,7 +47,7 @@ describe('lift, drop and inspect from the command line', () => {
     await fsp.writeFile(catalog, gzipSync(JSON.stringify({identity: IDENTITY, path: '/x', platform: 'linux_amd64', blueprint: 'ffffffffffffffff', lifted: true, tree: {name: '', mode: 2147484141, subdirs: {}, files: {'../evil': evil}}})))
     const target = join(work.dir, 'hostile-out', IDENTITY)
     const result = await cli(['drop', catalog, '--target', target])
-    expect(result.code).toBe(1)
+    expect(result.code).toBe(2)
     expect(result.stderr).toContain('ETRAVERSAL')
     expect(result.stderr).toContain(catalog)
     expect(existsSync(join(work.dir, 'hostile-out'))).toBe(false)

@@ -5,6 +5,7 @@ import {Flags, type Interfaces} from '@oclif/core'
 
 import type {ResultsFile} from '../bench/results.js'
 import {HoloCommand} from '../cli/base-command.js'
+import {chooseScratch} from '../cli/run-defaults.js'
 import {isHoloError} from '../engine/errors.js'
 import {writeFileAtomic} from '../engine/fs/atomic.js'
 import {compareResults} from '../gate/compare.js'
@@ -40,9 +41,9 @@ Without --current the benchmark runs now with the baseline's settings. While a t
 Exit codes: 0 pass, 1 regression (fail), 2 usage or input error (missing file, another results schema version, different scenarios), 3 inconclusive (change with --inconclusive fail|pass).`
 
   static override examples = [
-    {description: 'Gate a fresh run against the committed baseline', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/medium.json'},
-    {description: 'Judge two existing result files, with a Markdown job summary', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/medium.json --current reports/sample/results.json --markdown ./gate-summary.md'},
-    {description: 'Only timing ratios, stricter threshold', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/medium.json --current reports/sample/results.json --threshold 5% --metric ratioToGzip --metric ratioToFloor'},
+    {description: 'Gate a fresh run against the committed baseline, keeping the measured results', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/medium.json --out gate-results.json'},
+    {description: 'Judge two existing result files (gate-results.json: the first example\'s), with a Markdown job summary', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/medium.json --current gate-results.json --markdown ./gate-summary.md'},
+    {description: 'Only timing ratios, stricter threshold', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/medium.json --current gate-results.json --threshold 5% --metric ratioToGzip --metric ratioToFloor'},
     {description: 'On a shared CI runner: measure for up to 5 minutes, and let an inconclusive verdict pass the build', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/medium.json --time-budget 300 --inconclusive pass'},
     {description: 'Deliberately replace the baseline with a new run', command: '<%= config.bin %> <%= command.id %> --baseline reports/baseline/medium.json --update-baseline'},
   ]
@@ -63,7 +64,7 @@ Exit codes: 0 pass, 1 regression (fail), 2 usage or input error (missing file, a
     reruns: Flags.integer({description: 'when the gate runs the benchmark: measure again at most this many times while a timing row is inconclusive (or to confirm a fail), judging the pooled samples', default: 20, min: 0}),
     'time-budget': Flags.integer({description: 'when the gate runs the benchmark: seconds of measuring after which no further run starts', default: 180, min: 0}),
     variants: Flags.string({description: 'when the gate runs the benchmark: variants to measure (default: the baseline\'s)', multiple: true, delimiter: ','}),
-    scratch: Flags.string({description: 'when the gate runs the benchmark: scratch directory for restores'}),
+    scratch: Flags.string({description: 'when the gate runs the benchmark: scratch directory for restores (default: /dev/shm when it is a tmpfs with room, as in `run`)'}),
     warmup: Flags.integer({description: 'when the gate runs the benchmark: warm-up restores per variant (default: the baseline\'s)', min: 1}),
     runs: Flags.integer({description: 'when the gate runs the benchmark: minimum measured restores (default: the baseline\'s)', min: 1}),
     'min-time': Flags.string({description: 'when the gate runs the benchmark: minimum seconds per variant (default: the baseline\'s)'}),
@@ -82,6 +83,13 @@ Exit codes: 0 pass, 1 regression (fail), 2 usage or input error (missing file, a
     }
     if (flags.current && flags['inject-slowdown']) this.error('--inject-slowdown needs a run: it cannot change --current results', {exit: 2})
     const runOverrides = this.runOverrides(flags)
+    if (!flags.current && runOverrides.scratch === undefined) {
+      // As `run` does: restores on tmpfs where the machine has one, else a warning that the
+      // scratch is a disk (its ratios are not comparable with a tmpfs baseline's).
+      const scratch = await chooseScratch(undefined)
+      if (scratch.warning) this.warn(scratch.warning)
+      runOverrides.scratch = scratch.dir
+    }
     const baseline = await this.loadBaseline(flags.baseline, flags['update-baseline'])
     const measure = async (): Promise<ResultsFile> => {
       if (!baseline) this.error(`${flags.baseline} does not exist or is not usable, so there are no settings to run with: pass --current, or create it with \`holobench run\``, {exit: 2})

@@ -36,8 +36,8 @@ export function isHoloError(error: unknown, code?: HoloErrorCode): error is Holo
   return error instanceof HoloError && (code === undefined || error.code === code)
 }
 
-/** Codes that mean bad usage or a bad input file (exit 2); every other failure exits 1. */
-export const INPUT_ERROR_CODES: ReadonlySet<HoloErrorCode> = new Set(['EUSAGE', 'ESCHEMA', 'EINPUT'])
+/** Codes that mean bad usage or a bad input file (exit 2; a traversal name is a hostile catalog); every other failure exits 1. */
+export const INPUT_ERROR_CODES: ReadonlySet<HoloErrorCode> = new Set(['EUSAGE', 'ESCHEMA', 'EINPUT', 'ETRAVERSAL'])
 
 const SYSTEM_WORDS: Record<string, [HoloErrorCode, string]> = {
   EACCES: ['EACCES', 'permission denied'],
