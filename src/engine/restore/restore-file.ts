@@ -50,16 +50,7 @@ export async function restoreFile(task: RestoreTask, settings: RestoreSettings, 
     stats.rewritten++
   }
 
-  place(task, settings, stats, (part) => {
-    const fd = openSync(part, 'wx', task.perm)
-    try {
-      let at = 0
-      while (at < content.length) at += writeSync(fd, content, at, content.length - at)
-      finish(fd, task, settings)
-    } finally {
-      closeSync(fd)
-    }
-  })
+  place(task, settings, stats, (part) => writeNew(part, content, task, settings))
   stats.counts.copy++
   stats.bytes += content.length
 }
@@ -147,20 +138,23 @@ function link(task: RestoreTask, settings: RestoreSettings, stats: RestoreStats,
   stats.bytes += task.size
 }
 
+/** Write `content` as the new file `part` (O_EXCL: a temp name is never shared), then its mode and times. */
+function writeNew(part: string, content: Uint8Array, task: RestoreTask, settings: RestoreSettings): void {
+  const fd = openSync(part, 'wx', task.perm)
+  try {
+    let at = 0
+    while (at < content.length) at += writeSync(fd, content, at, content.length - at)
+    finish(fd, task, settings)
+  } finally {
+    closeSync(fd)
+  }
+}
+
 /** Write an uncompressed library file's bytes as a new file (the size is checked again: it was read anew). */
 function copyRaw(task: RestoreTask, settings: RestoreSettings, stats: RestoreStats, known?: Buffer): void {
   const content = known ?? readLibraryFile(task)
   checkSize(content.length, task)
-  place(task, settings, stats, (part) => {
-    const fd = openSync(part, 'wx', task.perm)
-    try {
-      let at = 0
-      while (at < content.length) at += writeSync(fd, content, at, content.length - at)
-      finish(fd, task, settings)
-    } finally {
-      closeSync(fd)
-    }
-  })
+  place(task, settings, stats, (part) => writeNew(part, content, task, settings))
   stats.formats.raw++
   stats.counts.copy++
   stats.bytes += content.length
