@@ -116,7 +116,7 @@ for (const peer of Object.values(peers)) {
   const theirs = join(scratch, `rcc-restore-${peer.flavor}`)
   cpSync(target, theirs, {recursive: true, verbatimSymlinks: true})
   clearTarget(target)
-  timed(process.execPath, [cli, 'drop', peer.catalog, '--target', target])
+  timed(process.execPath, [cli, 'drop', peer.catalog, '--target', target, '--no-fsync'])
   execFileSync('diff', ['-r', '--no-dereference', theirs, target])
   rmSync(theirs, {recursive: true, force: true})
   clearTarget(target)
@@ -128,7 +128,7 @@ const dropRow = (peer: Peer, who: 'rcc' | 'holobench'): Row => {
   const run =
     who === 'rcc'
       ? () => timed(rcc(peer.flavor), ['--silent', 'restore', peer.blueprint, peer.label], peer.env)
-      : () => timed(process.execPath, [cli, 'drop', peer.catalog, '--target', target])
+      : () => timed(process.execPath, [cli, 'drop', peer.catalog, '--target', target, '--no-fsync'])
   return {name: `drop ${who} ${peer.flavor === 'main' ? 'gzip (RCC main lib)' : 'zstd (RCC fork lib)'}`, samples: [], run: () => (clearTarget(target), run())}
 }
 
