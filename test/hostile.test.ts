@@ -11,18 +11,9 @@ import type {HoloError} from '../src/engine/errors.js'
 import {lift} from '../src/engine/lift.js'
 import {GO_MODE_DIR} from '../src/engine/types.js'
 import {IDENTITY, OTHER_IDENTITY, useSampleTree} from './helpers/tree.js'
+import {rejection} from './helpers/rejection.js'
 
 const work = useSampleTree()
-
-async function rejection(promise: Promise<unknown>): Promise<HoloError> {
-  try {
-    await promise
-  } catch (error) {
-    return error as HoloError
-  }
-
-  throw new Error('expected a rejection')
-}
 
 /** A gzip catalog written by hand, with one file named `name` inside `dirs`. */
 async function handCatalog(library: string, dirs: string[], name: string): Promise<string> {

@@ -10,6 +10,7 @@ import {check} from '../src/engine/check/index.js'
 import {cli} from './helpers/cli.js'
 import {tempFilesUnder} from './helpers/hololib.js'
 import {IDENTITY, tempDir} from './helpers/tree.js'
+import {mountTmpfs} from './helpers/mount.js'
 
 let work: {dir: string; cleanup: () => Promise<void>}
 beforeAll(async () => {
@@ -17,16 +18,6 @@ beforeAll(async () => {
 })
 afterAll(() => work.cleanup())
 
-/** A tmpfs of `size` at `dir`, where this process may mount (root on Linux). */
-function mountTmpfs(dir: string, size: string): boolean {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], {stdio: 'ignore'})
-    return true
-  } catch {
-    return false
-  }
-}
 
 describe('leftovers and results', () => {
   it('a lift that runs out of space leaves no temp files, and the rerun leaves check clean', async (ctx) => {

@@ -13,6 +13,7 @@ import {JOURNAL_NAME, migrate} from '../src/engine/migrate/index.js'
 import {makeManyFilesTree, snapshotFiles, tempFilesUnder} from './helpers/hololib.js'
 import type {Entry} from './helpers/tree.js'
 import {IDENTITY, OTHER_IDENTITY, makeSampleTree, snapshotTree, sourceText, tempDir} from './helpers/tree.js'
+import {mountTmpfs} from './helpers/mount.js'
 
 let work: {dir: string; cleanup: () => Promise<void>}
 
@@ -50,16 +51,6 @@ describe('a drop running during migrate', () => {
   })
 })
 
-/** A tmpfs of `size` at a fresh mount point, or undefined where mounting is not allowed. */
-function mountTmpfs(dir: string, size: string): boolean {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], {stdio: 'ignore'})
-    return true
-  } catch {
-    return false
-  }
-}
 
 describe('ENOSPC on a small filesystem', () => {
   let mnt: string

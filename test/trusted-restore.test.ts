@@ -6,23 +6,13 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {loadCatalog} from '../src/engine/catalog.js'
 import {drop} from '../src/engine/drop.js'
-import type {HoloError} from '../src/engine/errors.js'
 import {lift} from '../src/engine/lift.js'
 import type {Strategy} from '../src/engine/strategy.js'
 import {cli} from './helpers/cli.js'
 import {useCowDir} from './helpers/cow.js'
 import {ensureBuilt, libraryPath} from './helpers/hololib.js'
 import {tempDir} from './helpers/tree.js'
-
-async function rejection(promise: Promise<unknown>): Promise<HoloError> {
-  try {
-    await promise
-  } catch (error) {
-    return error as HoloError
-  }
-
-  throw new Error('expected a rejection')
-}
+import {rejection} from './helpers/rejection.js'
 
 /** An uncompressed library holding one 10,000-byte file, truncated to 4,096 bytes after the lift. */
 async function truncatedLibrary(dir: string): Promise<{catalog: string; stored: string}> {
