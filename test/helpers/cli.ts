@@ -13,8 +13,11 @@ export interface CliResult {
 /** Run the built CLI as a real process (npm test builds first). */
 export function cli(args: string[], options: {env?: NodeJS.ProcessEnv; cwd?: string; onSpawn?: (child: ReturnType<typeof spawn>) => void} = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    // Wide columns so oclif does not wrap error lines that tests match.
-    const child = spawn(process.execPath, [bin, ...args], {cwd: options.cwd, env: {...process.env, OCLIF_COLUMNS: '1000', ...options.env}})
+    // Wide columns so oclif does not wrap error lines that tests match. Without vitest's
+    // NODE_ENV=test, as users run it: under it oclif looks for TypeScript sources and, on some
+    // Node lines (24), warns on stderr that it found none.
+    const {NODE_ENV: _vitest, ...env} = process.env
+    const child = spawn(process.execPath, [bin, ...args], {cwd: options.cwd, env: {...env, OCLIF_COLUMNS: '1000', ...options.env}})
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
