@@ -284,15 +284,7 @@ export function syntheticResults(seed = 1, options: {speed?: number; variantSpee
   const spec = (name: string, scale: number, offset: number): ScenarioSpec => {
     const files = Math.round(3000 * scale)
     const bytes = Math.round(250e6 * scale)
-    const library = (codec: string, ratio: number): LibraryResult => ({
-      codec,
-      ...(codec === 'zstd' ? {zstdBackend: 'napi'} : {}),
-      rawBytes: bytes,
-      storedBytes: Math.round(bytes / ratio),
-      ratio: bytes / Math.round(bytes / ratio),
-      liftSeconds: (bytes / 60e6) * (codec === 'none' ? 0.2 : 1),
-      catalogBytes: files * 180,
-    })
+    const library = (codec: string, ratio: number) => fixtureLibrary(codec, ratio, bytes, files, (bytes / 60e6) * (codec === 'none' ? 0.2 : 1))
     return {
       name,
       seed: seed + offset,
@@ -337,15 +329,7 @@ export function verdictCaseResults(kind: VerdictCase, options: {scratchFs?: stri
   const [zstd, noverify, copy] = factor[kind]
   const files = 5000
   const bytes = 120e6
-  const library = (codec: string, ratio: number): LibraryResult => ({
-    codec,
-    ...(codec === 'zstd' ? {zstdBackend: 'napi'} : {}),
-    rawBytes: bytes,
-    storedBytes: Math.round(bytes / ratio),
-    ratio: bytes / Math.round(bytes / ratio),
-    liftSeconds: 2,
-    catalogBytes: files * 180,
-  })
+  const library = (codec: string, ratio: number) => fixtureLibrary(codec, ratio, bytes, files, 2)
   const gzipMedian = 0.8
   const gzipSamples = draw(gzipMedian)
   // A tie is the same restore times in another order (a true tie can still look different by chance).
@@ -368,4 +352,17 @@ export function verdictCaseResults(kind: VerdictCase, options: {scratchFs?: stri
   const fs = options.scratchFs ?? 'tmpfs'
   spec.variants[4].reason = `reflink is not possible on ${fs}: it cannot clone files`
   return resultsFile([spec], {date: '2026-11-30T06:00:00.000Z', node: 'v22.12.0', platform: 'linux', arch: 'x64', cpuModel: 'Fixture CPU', cpuCount: 2, memoryBytes: 8e9, scratchDir: '/dev/shm', scratchFs: fs, libraryFs: fs, kernel: '6.1.0', zstdBackends: ['napi']}, runs)
+}
+
+/** A library row of `bytes` raw bytes stored at `ratio` (raw ÷ stored), its catalog ~180 bytes a file. */
+function fixtureLibrary(codec: string, ratio: number, bytes: number, files: number, liftSeconds: number): LibraryResult {
+  return {
+    codec,
+    ...(codec === 'zstd' ? {zstdBackend: 'napi'} : {}),
+    rawBytes: bytes,
+    storedBytes: Math.round(bytes / ratio),
+    ratio: bytes / Math.round(bytes / ratio),
+    liftSeconds,
+    catalogBytes: files * 180,
+  }
 }
