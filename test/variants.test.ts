@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
+import {CANDIDATE_VARIANTS} from '../src/bench/candidates/index.js'
 import {DEFAULT_VARIANTS, defaultVariants, parseVariant} from '../src/bench/variants.js'
 import {availableZstdBackends} from '../src/engine/codec/index.js'
 import type {HoloError} from '../src/engine/errors.js'
@@ -29,5 +30,38 @@ describe('variant names', () => {
     expect(defaultVariants(['napi', 'zlib'])).toEqual(['gzip', 'zstd', 'zstd@zlib', 'zstd-noverify', 'none-reflink', 'floor'])
     // Whatever this Node has, every default parses.
     for (const name of defaultVariants(availableZstdBackends())) expect(parseVariant(name).name).toBe(name)
+  })
+})
+
+describe('level and candidate variant names', () => {
+  it('parse a level into the spec, leaving RCC\'s level 1 implicit', () => {
+    expect(parseVariant('zstd-l19')).toEqual({name: 'zstd-l19', codec: 'zstd', verify: true, strategy: 'copy', level: 19})
+    expect(parseVariant('gzip-l9-noverify')).toMatchObject({codec: 'gzip', level: 9, verify: false})
+    expect(parseVariant('zstd@zlib-l3')).toMatchObject({codec: 'zstd', zstdBackend: 'zlib', level: 3})
+    expect(parseVariant('zstd-l1')).not.toHaveProperty('level')
+    // gzip-pure is a codec, not gzip at level "pure".
+    expect(parseVariant('gzip-pure')).toMatchObject({codec: 'gzip-pure'})
+    expect(parseVariant('gzip-pure-l6')).toMatchObject({codec: 'gzip-pure', level: 6})
+  })
+
+  it('parse the candidate families with their level and verification', () => {
+    expect(parseVariant('pack')).toEqual({name: 'pack', codec: 'zstd', verify: true, strategy: 'copy', candidate: 'pack'})
+    expect(parseVariant('pack-l19-noverify')).toMatchObject({candidate: 'pack', level: 19, verify: false})
+    expect(parseVariant('dict-l3')).toMatchObject({candidate: 'dict', level: 3, verify: true})
+    for (const name of CANDIDATE_VARIANTS) expect(parseVariant(name).name).toBe(name)
+  })
+
+  it.each(['gzip-l10', 'gzip-l0', 'zstd-l23', 'zstd-l0', 'none-l3', 'pack-l0', 'pack-l23', 'pack-copy', 'dict-reflink', 'zstd-lx'])('refuses %j with a usage error', (name) => {
+    try {
+      parseVariant(name)
+      expect.unreachable()
+    } catch (error) {
+      expect((error as HoloError).code).toBe('EUSAGE')
+    }
+  })
+
+  it('keep candidates out of the default matrix', () => {
+    for (const name of defaultVariants(availableZstdBackends())) expect(parseVariant(name)).not.toHaveProperty('candidate')
+    for (const name of defaultVariants(availableZstdBackends())) expect(parseVariant(name)).not.toHaveProperty('level')
   })
 })

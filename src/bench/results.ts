@@ -54,6 +54,8 @@ export interface RunSettings {
   mode: RunMode
   /** External engines timed beside the variants, as given (absent: none). */
   engines?: EngineSpec[]
+  /** `run --candidates`: the rows include proposals beyond the seed (absent: false). */
+  candidates?: boolean
 }
 
 /**
@@ -113,6 +115,8 @@ export interface TreeFacts {
 
 export interface LibraryResult {
   codec: string // gzip | gzip-pure | zstd | none
+  /** Compression level it was lifted at, when not the codec's default (RCC's: 1); absent: default. */
+  level?: number
   zstdBackend?: string
   rawBytes: number
   storedBytes: number // bytes of the library files this catalog uses, as stored
@@ -156,6 +160,40 @@ export interface VariantResult {
   libraryOf?: string // engines: the engine whose own library (engineLibraries) this row restored; absent: holobench's library of its codec
   /** The tree check of the first restore (variants and engines; not floor/cp). */
   check?: TreeCheck
+  /** Compression level of the library it restored, when not the codec's default (level rows: zstd-l19). */
+  level?: number
+  /** Rows that are proposals beyond the seed (`run --candidates`): what they cost and who reads them. */
+  candidate?: CandidateFacts
+}
+
+/**
+ * Whether RCC can restore from what a row restores: released RCC (`upstream`, gzip or
+ * uncompressed hololibs), only RCC's zstd fork (`zstd-fork`), or `neither`; `takes` says in one
+ * sentence what RCC would need, with the RCC source file where one applies.
+ */
+export interface RccReadability {
+  reads: 'upstream' | 'zstd-fork' | 'neither'
+  takes: string
+}
+export const RCC_READERS: ReadonlyArray<RccReadability['reads']> = ['upstream', 'zstd-fork', 'neither']
+
+/**
+ * A candidate row's own facts. `storedBytes` is every byte on disk the row's restores need (a
+ * pack plus the library files it still reads, a library plus its dictionary, a library plus an
+ * uncompressed cache), so rows compare at their full disk cost; `liftSeconds` is the one-time
+ * cost of building all of it from the tree (wall time, outside the timed restores).
+ */
+export interface CandidateFacts {
+  /** What kind of proposal: level, pack, dict, dual-cache, warm, … */
+  family: string
+  /** One line: what this row restores from and how. */
+  summary: string
+  rcc: RccReadability
+  storedBytes: number
+  rawBytes: number
+  liftSeconds: number
+  /** What differs from a real restore, if anything (said beside the numbers). */
+  caveat?: string
 }
 
 export interface TreeCheck {

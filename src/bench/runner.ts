@@ -1,13 +1,10 @@
 import {promises as fsp} from 'node:fs'
 import {basename, join, resolve} from 'node:path'
-import {fileURLToPath} from 'node:url'
 
 import {Bench} from 'tinybench'
 
-import {gzipBackendFor, resolveZstdBackend} from '../engine/codec/index.js'
-import {drop} from '../engine/drop.js'
-import type {DropResult} from '../engine/drop.js'
-import {HoloError, isHoloError} from '../engine/errors.js'
+import {resolveZstdBackend} from '../engine/codec/index.js'
+import {HoloError} from '../engine/errors.js'
 import {inspect} from '../engine/inspect.js'
 import {lift} from '../engine/lift.js'
 import type {CodecName, ProgressCallback} from '../engine/types.js'
@@ -18,8 +15,12 @@ import {collectEnvironment, holobenchCommit} from './environment.js'
 import {cpCopy, floorCopy, planFloor} from './floor.js'
 import type {FloorPlan} from './floor.js'
 import {engineArgv, validateEngines} from './engines.js'
+import {candidateDefinition} from './candidates/index.js'
+import type {CandidateContext, CandidateSpec, LiftedLibrary} from './candidates/index.js'
 import {RESULTS_SCHEMA, RESULTS_SCHEMA_VERSION} from './results.js'
-import type {EngineLibraryResult, EngineSpec, LibraryResult, ResultsFile, RunMode, ScenarioResult, TreeFacts, VariantResult} from './results.js'
+import type {EngineLibraryResult, EngineSpec, ResultsFile, RunMode, ScenarioResult, TreeFacts, VariantResult} from './results.js'
+import {cpuMs, dropRestore, emptyMeasurements, exitText, inProcess, lastLine, processTask, RowError} from './row-plan.js'
+import type {RestoreTask, RowPlan, Timing} from './row-plan.js'
 import {createScratch, removeScratch} from './scratch.js'
 import {runTimed} from './spawn-timed.js'
 import type {TimedProcess} from './spawn-timed.js'
@@ -62,6 +63,8 @@ export interface RunOptions {
   mode?: RunMode
   /** External engines timed beside the variants, always as processes (validated before any work). */
   engines?: EngineSpec[]
+  /** The run is `run --candidates` (recorded in the results; candidate rows run either way). */
+  candidates?: boolean
 }
 
 interface Corpus {
@@ -71,9 +74,6 @@ interface Corpus {
   /** The name relocations hold: the tree's basename. */
   identity: string
 }
-
-/** The CLI a process-mode restore runs: this checkout's bin/run.js (it loads the built dist/). */
-const HOLOBENCH_BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 
 /** Run the restore benchmark matrix: every variant on every corpus, side by side in one run. */
 export async function runBenchmark(options: RunOptions): Promise<ResultsFile> {
@@ -103,6 +103,7 @@ export async function runBenchmark(options: RunOptions): Promise<ResultsFile> {
         rounds: Math.max(1, Math.min(options.rounds ?? 5, options.minRuns)),
         mode,
         ...(engines.length > 0 ? {engines} : {}),
+        ...(options.candidates ? {candidates: true} : {}),
       },
       scenarios: [],
     }
@@ -135,50 +136,14 @@ async function corpora(options: RunOptions): Promise<Corpus[]> {
 
 type Options = RunOptions & {mode: RunMode; engines: EngineSpec[]}
 
-/** One restore, however it ran. */
-interface Timing {
-  seconds: number // wall clock
-  cpuSeconds: number | null // user + system, all threads; null where unknown
-  engineSeconds?: number // the restore's own time as the engine reported it
-  counts?: Record<string, number> // files per strategy, from a holobench drop
-}
-
-type RestoreTask = (target: string) => Promise<Timing>
-
-/** Why a row could not be timed; `unsupported` for a strategy the filesystem cannot do. */
-class RowError extends Error {
-  constructor(
-    message: string,
-    readonly status: 'unsupported' | 'failed',
-  ) {
-    super(message)
-  }
-}
-
-interface RowPlan {
-  row: VariantResult
-  restore: RestoreTask
-  /** Set for rows whose first restore is checked against the expected tree (not floor, not cp). */
-  check?: {rccExcludes: boolean; extraFiles: readonly string[]}
-}
-
 async function runCorpus(corpus: Corpus, variants: VariantSpec[], scratch: string, options: Options, scratchFs: string): Promise<ScenarioResult> {
   await fsp.mkdir(scratch, {recursive: true})
   const engines = options.engines
-  // Engines without a lift of their own restore holobench's library of their codec.
-  const codecs = [...new Set([...variants.flatMap((v) => (v.codec ? [v.codec] : [])), ...engines.flatMap((e) => (e.lift || e.libraryOf ? [] : [(e.codec ?? 'gzip') as CodecName]))])]
-  const catalogs = new Map<CodecName, string>()
-  const libraries: LibraryResult[] = []
-  let tree: TreeFacts | undefined
-  for (const codec of codecs) {
-    options.onProgress?.({phase: `${corpus.label}: lift ${codec}`, done: 0, total: 1, unit: 'lifts'})
-    const library = join(scratch, `lib-${codec}`)
-    const lifted = await lift({source: corpus.root, library, codec, fsync: false, rccExcludes: options.rccExcludes, identity: corpus.identity})
-    catalogs.set(codec, lifted.catalog)
-    tree ??= {files: lifted.files, dirs: lifted.dirs, symlinks: lifted.symlinks, bytes: lifted.bytes, relocatedFiles: lifted.relocatedFiles}
-    const facts = await inspect({path: lifted.catalog})
-    libraries.push({codec, ...(codec === 'zstd' ? {zstdBackend: resolveZstdBackend('auto')} : {}), rawBytes: facts.rawBytes, storedBytes: facts.storedBytes, ratio: facts.ratio, liftSeconds: lifted.seconds, catalogBytes: lifted.catalogBytes})
-  }
+  const libraries = new Libraries(corpus, scratch, options)
+  // The seed's libraries first, in the order named, as before candidates existed. Engines
+  // without a lift of their own restore holobench's library of their codec.
+  const seedCodecs = [...new Set([...variants.flatMap((v) => (v.codec && !v.candidate ? [libraryKey(v.codec, v.level)] : [])), ...engines.flatMap((e) => (e.lift || e.libraryOf ? [] : [libraryKey((e.codec ?? 'gzip') as CodecName)]))])]
+  for (const key of seedCodecs) await libraries.get(...parseKey(key))
 
   // The floor copies from the same filesystem the restores write to.
   let floor: FloorPlan | undefined
@@ -189,8 +154,13 @@ async function runCorpus(corpus: Corpus, variants: VariantSpec[], scratch: strin
     floor = await planFloor(floorSource)
   }
 
-  tree ??= await treeFactsOf(corpus.root)
-  const plans: RowPlan[] = variants.map((variant) => variantPlan(variant, catalogs, floor, options, scratchFs))
+  const plans: RowPlan[] = []
+  for (const variant of variants) {
+    plans.push(variant.candidate ? await candidatePlan(variant as CandidateSpec, libraries, join(scratch, `cand-${plans.length}`), corpus, options, scratchFs) : variantPlan(variant, variant.codec ? await libraries.get(variant.codec, variant.level) : undefined, floor, options, scratchFs))
+  }
+
+  const tree = libraries.tree ?? (await treeFactsOf(corpus.root))
+  const catalogs = libraries.catalogs()
   const engineLibraries: EngineLibraryResult[] = []
   const lifted = new Map<string, {library: string; catalog: string} | Error>()
   for (const engine of engines) {
@@ -208,10 +178,123 @@ async function runCorpus(corpus: Corpus, variants: VariantSpec[], scratch: strin
   for (const engine of engines) plans.push(enginePlan(engine, catalogs, lifted, corpus))
   const rows = await measureRows(plans, scratch, corpus, tree, options)
   addRatios(rows, engines)
-  return {scenario: corpus.label, source: corpus.source, tree, libraries, ...(engineLibraries.length > 0 ? {engineLibraries} : {}), rows}
+  return {scenario: corpus.label, source: corpus.source, tree, libraries: libraries.results, ...(engineLibraries.length > 0 ? {engineLibraries} : {}), rows}
 }
 
-function variantPlan(variant: VariantSpec, catalogs: Map<CodecName, string>, floor: FloorPlan | undefined, options: Options, scratchFs: string): RowPlan {
+/** `zstd`, `zstd-l19`: one library per codec and level, lifted once per corpus. */
+function libraryKey(codec: CodecName, level?: number): string {
+  return level === undefined || level === 1 ? codec : `${codec}-l${level}`
+}
+
+function parseKey(key: string): [CodecName, number | undefined] {
+  const [codec, level] = key.split('-l')
+  return [codec as CodecName, level === undefined ? undefined : Number(level)]
+}
+
+/** holobench's libraries of one corpus, lifted on first use and recorded in the results in that order. */
+class Libraries {
+  readonly results: ScenarioResult['libraries'] = []
+  tree: TreeFacts | undefined
+  private readonly lifted = new Map<string, Promise<LiftedLibrary>>()
+  private readonly done = new Map<string, LiftedLibrary>()
+
+  constructor(
+    private readonly corpus: Corpus,
+    private readonly scratch: string,
+    private readonly options: Options,
+  ) {}
+
+  get(codec: CodecName, level?: number): Promise<LiftedLibrary> {
+    const key = libraryKey(codec, level)
+    let library = this.lifted.get(key)
+    if (!library) {
+      library = this.lift(codec, level === 1 ? undefined : level, key)
+      this.lifted.set(key, library)
+    }
+
+    return library
+  }
+
+  /** The catalog of each codec's default-level library (engines restore those). */
+  catalogs(): Map<CodecName, string> {
+    const catalogs = new Map<CodecName, string>()
+    for (const [key, library] of this.done) if (!key.includes('-l')) catalogs.set(key as CodecName, library.catalog)
+    return catalogs
+  }
+
+  private async lift(codec: CodecName, level: number | undefined, key: string): Promise<LiftedLibrary> {
+    const {corpus, options} = this
+    options.onProgress?.({phase: `${corpus.label}: lift ${key}`, done: 0, total: 1, unit: 'lifts'})
+    const root = join(this.scratch, `lib-${key}`)
+    const lifted = await lift({source: corpus.root, library: root, codec, level, fsync: false, rccExcludes: options.rccExcludes, identity: corpus.identity})
+    this.tree ??= {files: lifted.files, dirs: lifted.dirs, symlinks: lifted.symlinks, bytes: lifted.bytes, relocatedFiles: lifted.relocatedFiles}
+    const facts = await inspect({path: lifted.catalog})
+    const result = {
+      codec,
+      ...(level === undefined ? {} : {level}),
+      ...(codec === 'zstd' ? {zstdBackend: resolveZstdBackend('auto')} : {}),
+      rawBytes: facts.rawBytes,
+      storedBytes: facts.storedBytes,
+      ratio: facts.ratio,
+      liftSeconds: lifted.seconds,
+      catalogBytes: lifted.catalogBytes,
+    }
+    this.results.push(result)
+    const library = {root, catalog: lifted.catalog, facts: result}
+    this.done.set(key, library)
+    return library
+  }
+}
+
+/**
+ * A candidate's row (candidates/index.ts): its plan builds what it restores from, outside the
+ * timed region; a plan that fails, or cannot restore here, makes the row's status say so.
+ */
+async function candidatePlan(spec: CandidateSpec, libraries: Libraries, scratch: string, corpus: Corpus, options: Options, scratchFs: string): Promise<RowPlan> {
+  const row: VariantResult = {
+    variant: spec.name,
+    kind: 'variant',
+    mode: options.mode,
+    codec: spec.codec,
+    verify: spec.verify,
+    strategy: spec.strategy,
+    ...(spec.codec === 'zstd' ? {zstdBackend: resolveZstdBackend(spec.zstdBackend ?? 'auto')} : {}),
+    ...(spec.level === undefined ? {} : {level: spec.level}),
+    ...emptyMeasurements(),
+  }
+  const context: CandidateContext = {
+    corpus: {label: corpus.label, root: corpus.root, identity: corpus.identity},
+    scratch,
+    mode: options.mode,
+    jobs: options.jobs,
+    rccExcludes: options.rccExcludes === true,
+    scratchFs,
+    library: (codec, level) => libraries.get(codec, level),
+    dropRestore: (settings) => dropRestore({...settings, jobs: options.jobs, mode: options.mode, scratchFs, variant: spec.name}),
+    onProgress: options.onProgress,
+  }
+  const failing = (status: 'unsupported' | 'failed', reason: string): RestoreTask => async () => {
+    throw new RowError(reason, status)
+  }
+
+  try {
+    await fsp.mkdir(scratch, {recursive: true})
+    options.onProgress?.({phase: `${corpus.label}: build ${spec.name}`, done: 0, total: 1, unit: 'builds'})
+    const plan = await candidateDefinition(spec.candidate).plan(spec, context)
+    row.candidate = plan.facts
+    const restore = plan.restore ?? failing('unsupported', plan.unsupported ?? 'cannot restore here')
+    return {
+      row,
+      restore: plan.unsupported ? failing('unsupported', plan.unsupported) : withSlowdown(restore, slowdownFor(spec, options)),
+      check: {rccExcludes: options.rccExcludes === true, extraFiles: [], ...(plan.checkSource ? {source: plan.checkSource} : {})},
+      prepare: plan.prepare,
+    }
+  } catch (error) {
+    return {row, restore: failing(error instanceof RowError ? error.status : 'failed', `${spec.name}: ${(error as Error).message}`)}
+  }
+}
+
+function variantPlan(variant: VariantSpec, library: LiftedLibrary | undefined, floor: FloorPlan | undefined, options: Options, scratchFs: string): RowPlan {
   const isFloor = variant.strategy === 'floor'
   const mode: RunMode = variant.name === 'cp' ? 'process' : isFloor ? 'in-process' : options.mode
   const row: VariantResult = {
@@ -223,6 +306,7 @@ function variantPlan(variant: VariantSpec, catalogs: Map<CodecName, string>, flo
     strategy: variant.strategy,
     // Results say which zstd implementation ran, also when the variant left it to 'auto'.
     ...(variant.codec === 'zstd' ? {zstdBackend: resolveZstdBackend(variant.zstdBackend ?? 'auto')} : {}),
+    ...(variant.level === undefined ? {} : {level: variant.level}),
     ...emptyMeasurements(),
   }
   const slowdown = slowdownFor(variant, options)
@@ -240,47 +324,18 @@ function variantPlan(variant: VariantSpec, catalogs: Map<CodecName, string>, flo
     }
   }
 
-  const catalog = catalogs.get(variant.codec as CodecName) as string
   const check = {rccExcludes: options.rccExcludes === true, extraFiles: []}
-  if (mode === 'in-process') {
-    const restore = inProcess(async (target) => {
-      try {
-        const result = await drop({
-          catalog,
-          target,
-          verify: variant.verify,
-          strategy: variant.strategy as DropOptionsStrategy,
-          jobs: options.jobs,
-          zstdBackend: variant.zstdBackend ?? 'auto',
-          gzipBackend: gzipBackendFor(variant.codec as CodecName),
-          // Timed as RCC restores (no flush), like the floor and cp beside them; the flush's own
-          // cost is measured apart (README, Guarantees).
-          durable: false,
-        })
-        return {engineSeconds: result.seconds, counts: {...result.strategy.counts}}
-      } catch (error) {
-        throw isHoloError(error, 'ENOTSUP_STRATEGY') ? unsupported(variant, String(error.data?.targetFs ?? scratchFs)) : error
-      }
-    })
-    return {row, restore: withSlowdown(restore, slowdown), check}
-  }
-
-  // A fresh `holobench drop` per restore: the variant's settings as the flags a user would pass.
-  const argv = (target: string) => [
-    process.execPath, HOLOBENCH_BIN, 'drop', catalog, '--target', target, '--strategy', variant.strategy, '--jobs', String(options.jobs),
-    '--zstd-backend', variant.zstdBackend ?? 'auto', '--gzip-backend', gzipBackendFor(variant.codec as CodecName), variant.verify ? '--verify' : '--no-verify', '--no-fsync', '--json',
-  ]
-  const restore: RestoreTask = async (target) => {
-    const run = await runTimed(argv(target))
-    if (run.code !== 0) {
-      if (/ENOTSUP_STRATEGY/.test(run.stdout + run.stderr)) throw unsupported(variant, scratchFs)
-      throw new RowError(`holobench drop ${exitText(run)}: ${lastLine(run)}`, 'failed')
-    }
-
-    const result = lastJson(run.stdout) as {seconds?: number; strategy?: {counts?: Record<string, number>}} | undefined
-    return {seconds: run.seconds, cpuSeconds: run.cpuSeconds, engineSeconds: result?.seconds, counts: result?.strategy?.counts}
-  }
-
+  const restore = dropRestore({
+    catalog: (library as LiftedLibrary).catalog,
+    codec: variant.codec as CodecName,
+    verify: variant.verify,
+    strategy: variant.strategy as 'copy' | 'reflink' | 'hardlink',
+    zstdBackend: variant.zstdBackend,
+    jobs: options.jobs,
+    mode,
+    variant: variant.name,
+    scratchFs,
+  })
   return {row, restore: withSlowdown(restore, slowdown), check}
 }
 
@@ -349,26 +404,6 @@ async function directorySize(root: string): Promise<{files: number; bytes: numbe
   return size
 }
 
-/** A restore in this process, timed with its CPU time (all threads of this process). */
-function inProcess(work: (target: string) => Promise<Omit<Timing, 'seconds' | 'cpuSeconds'>>): RestoreTask {
-  return async (target) => {
-    const cpu = process.cpuUsage()
-    const started = performance.now()
-    const extra = await work(target)
-    const seconds = (performance.now() - started) / 1000
-    return {seconds, cpuSeconds: cpuMs(process.cpuUsage(cpu)) / 1000, ...extra}
-  }
-}
-
-/** A command run as a process; `argv(target)` without the target, which comes last. */
-function processTask(argv: () => string[], what: string): RestoreTask {
-  return async (target) => {
-    const run = await runTimed([...argv(), target])
-    if (run.code !== 0) throw new RowError(`${what} ${exitText(run)}: ${lastLine(run)}`, 'failed')
-    return {seconds: run.seconds, cpuSeconds: run.cpuSeconds}
-  }
-}
-
 /** The test-only slowdown: busy work in proportion to the restore's CPU time, added to its wall and CPU time. */
 function withSlowdown(task: RestoreTask, factor: number): RestoreTask {
   if (factor <= 0) return task
@@ -379,41 +414,6 @@ function withSlowdown(task: RestoreTask, factor: number): RestoreTask {
     spin((timing.cpuSeconds ?? timing.seconds) * 1000 * factor)
     return {...timing, seconds: timing.seconds + (performance.now() - started) / 1000, cpuSeconds: timing.cpuSeconds === null ? null : timing.cpuSeconds + cpuMs(process.cpuUsage(cpu)) / 1000}
   }
-}
-
-function unsupported(variant: VariantSpec, fs: string): RowError {
-  // Short and free of scratch paths: reports show it in a table cell.
-  return new RowError(`${variant.strategy} is not possible on ${fs}: it cannot clone files`, 'unsupported')
-}
-
-function exitText(run: TimedProcess): string {
-  return run.signal ? `was killed by ${run.signal}` : `exited ${run.code}`
-}
-
-/** The last non-empty line a failed process printed (stderr first): usually its error. */
-function lastLine(run: TimedProcess): string {
-  for (const text of [run.stderr, run.stdout]) {
-    const line = text.trim().split('\n').pop()?.trim()
-    if (line) return line.length > 300 ? `${line.slice(0, 300)}…` : line
-  }
-
-  return 'no output'
-}
-
-/** The last JSON object on stdout (oclif --json prints one, possibly over several lines). */
-function lastJson(stdout: string): unknown {
-  const start = stdout.lastIndexOf('\n{')
-  try {
-    return JSON.parse(stdout.slice(start + 1))
-  } catch {
-    return undefined
-  }
-}
-
-type DropOptionsStrategy = 'copy' | 'reflink' | 'hardlink'
-
-function emptyMeasurements(): Pick<VariantResult, 'status' | 'samples' | 'cpuSamples' | 'engineSamples' | 'stats' | 'ratioToGzip' | 'ratioToFloor' | 'outliers'> {
-  return {status: 'ok', samples: [], cpuSamples: [], engineSamples: [], stats: null, ratioToGzip: null, ratioToFloor: null, outliers: []}
 }
 
 /**
@@ -445,10 +445,12 @@ async function measureRows(plans: RowPlan[], scratch: string, corpus: Corpus, tr
         await fsp.mkdir(join(target, '..'), {recursive: true})
         try {
           options.onProgress?.({phase: `${corpus.label}: warm-up ${row.variant}`, done: k, total: options.warmupRuns, unit: 'runs'})
+          await plan.prepare?.(target)
           const timing = await plan.restore(target)
           if (k === 0 && timing.counts) row.strategyCounts = {...timing.counts}
           if (k === 0 && plan.check) {
-            row.check = await checkRestoredTree({source: corpus.root, target, identity: corpus.identity, targetName, ...plan.check})
+            const {source, ...check} = plan.check
+            row.check = await checkRestoredTree({source: source ?? corpus.root, target, identity: corpus.identity, targetName, ...check})
             if (!row.check.ok) {
               row.status = 'wrong'
               row.reason = `${row.kind === 'engine' ? `engine ${row.variant} ` : ''}${describeCheck(row.check)}`
@@ -472,7 +474,7 @@ async function measureRows(plans: RowPlan[], scratch: string, corpus: Corpus, tr
     const bench = new Bench({iterations: perRound, time: (options.minTimeSeconds * 1000) / rounds, warmup: false, throws: true})
     const order = live.map((_, k) => live[(k + round) % live.length])
     for (const i of order) {
-      const {row, restore} = plans[i]
+      const {row, restore, prepare} = plans[i]
       let target = ''
       bench.add(
         row.variant,
@@ -495,6 +497,7 @@ async function measureRows(plans: RowPlan[], scratch: string, corpus: Corpus, tr
           beforeEach: async () => {
             target = freshTarget()
             await fsp.mkdir(join(target, '..'), {recursive: true})
+            await prepare?.(target)
           },
           afterEach: async () => {
             await fsp.rm(join(target, '..'), {recursive: true, force: true})
@@ -566,10 +569,6 @@ function slowdownFor(variant: VariantSpec, options: RunOptions): number {
   if (!inject) return 0
   if (inject.variant !== undefined) return inject.variant === variant.name ? inject.factor : 0
   return inject.codec !== undefined && inject.codec === variant.codec ? inject.factor : 0
-}
-
-function cpuMs(usage: NodeJS.CpuUsage): number {
-  return (usage.user + usage.system) / 1000
 }
 
 /** Busy work for `ms` milliseconds of this thread's CPU (the test-only slowdown), not a sleep. */

@@ -22,7 +22,7 @@ function scenarioTable(scenario: ScenarioResult): string[] {
   const t = scenario.tree
   const title = `${scenario.scenario}: ${t.files} files, ${(t.bytes / 1e6).toFixed(1)} MB, ${t.symlinks} symlinks, ${((t.relocatedFiles / Math.max(t.files, 1)) * 100).toFixed(1)}% relocated`
   const libs = [
-    ...scenario.libraries.map((l) => `${l.codec} ${(l.storedBytes / 1e6).toFixed(1)} MB (×${l.ratio.toFixed(2)}, lift ${l.liftSeconds.toFixed(2)} s)`),
+    ...scenario.libraries.map((l) => `${l.codec}${l.level === undefined ? '' : `-l${l.level}`} ${(l.storedBytes / 1e6).toFixed(1)} MB (×${l.ratio.toFixed(2)}, lift ${l.liftSeconds.toFixed(2)} s)`),
     ...(scenario.engineLibraries ?? []).map((l) => `${l.engine}'s own ${(l.storedBytes / 1e6).toFixed(1)} MB (lift ${l.liftSeconds.toFixed(2)} s)`),
   ].join(' · ')
   const rows = scenario.rows.map((row) => cells(row))

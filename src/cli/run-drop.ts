@@ -18,6 +18,8 @@ export interface DropFlags {
   overwrite?: boolean
   fsync?: boolean
   wait?: boolean
+  pack?: string
+  'zstd-dictionary'?: string
 }
 
 /** The body of `holobench drop`, shared by the oclif command and the fast path. */
@@ -35,6 +37,8 @@ export async function runDrop(catalog: string, flags: DropFlags, io: CommandIo):
     overwrite: flags.overwrite === true,
     durable: flags.fsync !== false,
     wait: flags.wait !== false,
+    pack: flags.pack,
+    zstdDictionary: flags['zstd-dictionary'],
     onProgress: io.progress('drop'),
     onWait: (what, holders) => io.logToStderr(`waiting: ${what} is in use by ${describeHolders(holders)}`),
   })

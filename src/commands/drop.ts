@@ -38,6 +38,10 @@ Strategies for uncompressed files without relocations: copy; reflink (copy-on-wr
     'zstd-backend': Flags.option({description: 'zstd implementation', options: ['auto', 'napi', 'zlib'] as const, default: 'auto'})(),
     // For `run --mode process`: the gzip-pure variant's decoder in a fresh process.
     'gzip-backend': Flags.option({description: 'gzip implementation', options: ['zlib', 'pako'] as const, default: 'zlib', hidden: true})(),
+    // For `run --candidates`: the pack candidate's restore in a fresh process (a benchmark-only format).
+    pack: Flags.string({description: 'a pack of the catalog\'s unrelocated files (benchmark only)', hidden: true}),
+    // For `run --candidates`: the dict candidate's restore in a fresh process (dictionaries are benchmark only).
+    'zstd-dictionary': Flags.string({description: 'the zstd dictionary small library files were compressed with (benchmark only)', hidden: true}),
   }
 
   async run(): Promise<DropResult> {

@@ -9,6 +9,7 @@ import {RUN_MODES} from '../bench/results.js'
 import type {ResultsFile} from '../bench/results.js'
 import {removeAllScratchSync} from '../bench/scratch.js'
 import {renderSummary} from '../bench/summary.js'
+import {CANDIDATE_VARIANTS, CANDIDATES} from '../bench/candidates/index.js'
 import {defaultVariants} from '../bench/variants.js'
 import {HoloCommand} from '../cli/base-command.js'
 import {checkRunIdentity, identityWarning, relocatedWarning} from '../cli/identity-check.js'
@@ -19,6 +20,7 @@ import {tempPathFor, writeFileAtomic} from '../engine/fs/atomic.js'
 import {defaultJobs} from '../engine/jobs.js'
 import {parseSlowdown} from '../gate/slowdown.js'
 import {writeReports} from '../report/index.js'
+import {renderCandidatesText} from '../report/candidates-text.js'
 import {renderAnswer} from '../report/text.js'
 
 export default class Run extends HoloCommand {
@@ -26,6 +28,8 @@ export default class Run extends HoloCommand {
   static override description = `For each scenario (or --tree), lifts one library per codec (lift time, bytes stored and ratio are measured), then times restores of each variant into fresh empty targets with tinybench. By default (--mode process) every timed restore is a fresh \`holobench drop\` process, timed from spawn to exit, as users and RCC run restores; --mode in-process times the engine warmed up inside this process (engine profiling).
 
 External engines (--engine NAME=COMMAND, repeatable, or --engine-file) are timed beside the variants, as processes: placeholders {catalog} {library} {target} {codec} {identity} are filled in, hyperfine-style; an engine that lifts its own library gets --engine-lift NAME=COMMAND ({tree} {library} {codec} {identity}), run once per scenario outside the timed region. The first restore of every variant and engine is compared with the expected tree (content, relocations rewritten, symlinks, modes): a wrong tree is reported and not timed. Variants are named <codec>[@napi|@zlib][-copy|-reflink|-hardlink][-noverify], or floor: a plain recursive copy of the uncompressed tree on the scratch filesystem, the fastest restore possible here. Reflink rows need a scratch on a filesystem that clones (XFS with reflink, Btrfs; see scripts/cow-scratch.sh): elsewhere they are reported unsupported, never timed as copies.
+
+Candidates beyond the seed (--candidates, or by name in --variants) are proposals timed the same way, each with its full disk cost, build cost and whether RCC can read it (released RCC, its zstd fork, or neither, and what it would take), shown in one table and a time-against-disk chart: level rows <codec>-l<N> (zstd-l19, gzip-l9: a library lifted at that level), ${CANDIDATES.map((c) => `${c.pattern} (${c.summary})`).join('; ')}. They restore from private scratch copies built for the benchmark, never a real library.
 
 The summary table goes to stdout, progress to stderr; --out writes results.json (every sample plus the environment) and --report writes CSV, HTML and Markdown reports.`
 
@@ -35,6 +39,8 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
     '<%= config.bin %> <%= command.id %> --tree "$(python3 -c "import sysconfig;print(sysconfig.get_paths()[\'stdlib\'])")" --variants gzip,zstd,zstd-noverify,none-copy,floor',
     'sudo scripts/cow-scratch.sh up /mnt/cow && <%= config.bin %> <%= command.id %> --scratch /mnt/cow --variants gzip,none-copy,none-reflink,floor',
     '<%= config.bin %> <%= command.id %> --scenario small --mode in-process',
+    '<%= config.bin %> <%= command.id %> --scenario small --candidates --runs 3',
+    '<%= config.bin %> <%= command.id %> --scenario small --variants gzip,zstd,zstd-l19,pack,floor',
     `<%= config.bin %> <%= command.id %> --scenario small --variants gzip --engine 'python-reader=python3 test/fixtures/read-hololib.py {catalog} {target}'`,
   ]
 
@@ -56,6 +62,7 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
     engine: Flags.string({description: "an external restore to time beside the variants: 'NAME=COMMAND {catalog} {library} {target}' (repeatable)", multiple: true}),
     'engine-lift': Flags.string({description: "lift command of an engine with its own library: 'NAME=COMMAND {tree} {library}' (its last output line becomes {catalog})", multiple: true}),
     'engine-file': Flags.file({description: 'JSON engine definitions: {"engines": [{"name", "restore", "lift", "codec", "engineTime", "extraFiles", …}]}', exists: true}),
+    candidates: Flags.boolean({description: `time the candidates beyond the seed instead of the default variants: ${CANDIDATE_VARIANTS.join(', ')} (with --variants: added to them)`}),
     'inject-slowdown': Flags.string({description: 'test only: add work to matching restores, e.g. zstd:0.2', hidden: true}),
   }
 
@@ -73,7 +80,11 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
     // A first run without flags should answer: tmpfs where there is one, variants that can run there.
     const scratch = await chooseScratch(flags.scratch)
     if (scratch.warning) this.warn(scratch.warning)
-    const chosen = flags.variants ? {variants: flags.variants} : runnableVariants(defaultVariants(availableZstdBackends()), await canClone(scratch.dir), scratch.fs)
+    const chosen = flags.variants
+      ? {variants: flags.candidates ? [...new Set([...flags.variants, ...CANDIDATE_VARIANTS])] : flags.variants}
+      : flags.candidates
+        ? {variants: [...CANDIDATE_VARIANTS]}
+        : runnableVariants(defaultVariants(availableZstdBackends()), await canClone(scratch.dir), scratch.fs)
     if (chosen.note) this.logToStderr(chosen.note)
     // A missing binary or a bad template is an input error before anything is written.
     validateEngines(engines, chosen.variants)
@@ -102,6 +113,7 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
         seed: flags.seed,
         rccExcludes: flags['rcc-excludes'],
         identity: flags.identity,
+        candidates: flags.candidates,
         argv: this.argv,
         injectSlowdown: flags['inject-slowdown'] ? parseSlowdown(flags['inject-slowdown']) : undefined,
         onProgress: this.progress('run'),
@@ -121,6 +133,8 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
       this.log(renderAnswer(results))
       this.log('')
       this.log(renderSummary(results))
+      const candidates = renderCandidatesText(results)
+      if (candidates) this.log(`\n${candidates}`)
       const note = unsavedNote(out, this.jsonEnabled())
       if (note) this.logToStderr(note)
       return results

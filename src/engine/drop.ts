@@ -19,6 +19,8 @@ import {libraryFilePath, libraryLayout} from './library.js'
 import {posixPermFromGo} from './mode.js'
 import {hasName} from './names.js'
 import {partSuffixFor} from './restore/part-name.js'
+import {readPackIndex, restoreFromPack, splitForPack} from './restore/pack.js'
+import type {PackIndex} from './restore/pack.js'
 import {runOnWorkers, warmUpRestoreWorkers} from './restore/pool.js'
 import {restoreLargeFile} from './restore/restore-large.js'
 import {addStats, emptyStats} from './restore/types.js'
@@ -65,6 +67,13 @@ export interface DropOptions {
   wait?: boolean
   /** Called once when another holobench process holds the target or the library and this one waits. */
   onWait?: (what: string, holders: LockHolder[]) => void
+  /**
+   * Benchmark only (`run`'s pack candidate): a pack of this catalog's unrelocated files
+   * (restore/pack.ts); the files it holds are written from it, the rest from the library.
+   */
+  pack?: string
+  /** Benchmark only (`run`'s dict candidate): the zstd dictionary the library's small files were compressed with. */
+  zstdDictionary?: string
 }
 
 export interface DropResult {
@@ -114,6 +123,7 @@ export async function drop(options: DropOptions): Promise<DropResult> {
   await assertTargetOutsideLibrary(target, root, catalogPath)
   await assertTargetOwned(target, options.overwrite === true)
   const read = await readInput(catalogPath, target)
+  const pack = options.pack === undefined ? undefined : {path: resolve(options.pack), index: readPackIndex(options.pack)}
   if (read.plan.files.length > 0) await assertLibrary(root, catalogPath)
   await makeDirectories(dirname(target), "the target's parent directory")
   const targetLock = await acquireLock(targetLockDir(target), {mode: 'exclusive', purpose: 'drop', what: `target ${target}`, wait: options.wait, onWait: (h) => options.onWait?.(`target ${target}`, h)})
@@ -124,7 +134,7 @@ export async function drop(options: DropOptions): Promise<DropResult> {
       await assertTargetOwned(target, options.overwrite === true)
       // A migration may have rewritten the catalog before this drop held the library.
       const input = (await sameFile(catalogPath, read.stats)) ? read : await readInput(catalogPath, target)
-      return await restoreLocked(options, catalogPath, root, target, input, started)
+      return await restoreLocked(options, catalogPath, root, target, input, started, pack)
     } finally {
       libraryLock?.release()
     }
@@ -169,7 +179,7 @@ async function sameFile(path: string, before: Stats): Promise<boolean> {
   return now !== undefined && now.ino === before.ino && now.dev === before.dev && now.size === before.size && now.mtimeMs === before.mtimeMs
 }
 
-async function restoreLocked(options: DropOptions, catalogPath: string, root: string, target: string, input: Input, started: number): Promise<DropResult> {
+async function restoreLocked(options: DropOptions, catalogPath: string, root: string, target: string, input: Input, started: number, pack?: {path: string; index: PackIndex}): Promise<DropResult> {
   const verify = options.verify !== false
   const workers = options.jobs ?? defaultJobs()
   const durable = options.durable !== false
@@ -195,6 +205,7 @@ async function restoreLocked(options: DropOptions, catalogPath: string, root: st
     gzipBackend: options.gzipBackend,
     partSuffix,
     fsync: durability === 'fsync',
+    ...(options.zstdDictionary === undefined ? {} : {zstdDictionary: resolve(options.zstdDictionary)}),
   }
   const tasks = plan.files.map((fp): RestoreTask => ({
     path: fp.path,
@@ -212,10 +223,11 @@ async function restoreLocked(options: DropOptions, catalogPath: string, root: st
   let large = 0
   const tick = () => options.onProgress?.({phase: 'drop', done: small + large, total})
   const stats = emptyStats()
+  const {packed, rest} = pack ? splitForPack(pack.index, tasks) : {packed: [], rest: tasks}
   // Small files go to worker threads; big ones stream here, in bounded memory, meanwhile.
   const [smallStats] = await inCatalog(catalogPath, Promise.all([
     runOnWorkers(
-      tasks.filter((t) => t.size <= STREAM_THRESHOLD_BYTES),
+      rest.filter((t) => t.size <= STREAM_THRESHOLD_BYTES),
       settings,
       {
         workers,
@@ -224,9 +236,22 @@ async function restoreLocked(options: DropOptions, catalogPath: string, root: st
           tick()
         },
       },
-    ),
+    ).then(async (restStats) => {
+      // The pack's contents go to the same workers once they are free (a second set would start new threads).
+      if (pack) {
+        await restoreFromPack(pack.path, pack.index, packed, settings, stats, {
+          workers,
+          onFiles: (count) => {
+            large += count
+            tick()
+          },
+        })
+      }
+
+      return restStats
+    }),
     pMap(
-      tasks.filter((t) => t.size > STREAM_THRESHOLD_BYTES),
+      rest.filter((t) => t.size > STREAM_THRESHOLD_BYTES),
       async (task) => {
         try {
           await (task.unchanged && (await unchangedOnDisk(task)) ? stats.skipped++ : restoreLargeFile(task, settings, stats))

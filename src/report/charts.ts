@@ -108,8 +108,8 @@ export function speedupChart(scenario: ScenarioResult): string {
 export function libraryChart(scenario: ScenarioResult): string {
   const items = scenario.libraries.map(
     (library): BarItem => ({
-      key: library.codec,
-      label: library.zstdBackend ? `${library.codec} (${library.zstdBackend})` : library.codec,
+      key: library.level === undefined ? library.codec : `${library.codec}-l${library.level}`,
+      label: `${library.codec}${library.level === undefined ? '' : ` level ${library.level}`}${library.zstdBackend ? ` (${library.zstdBackend})` : ''}`,
       color: codecColour(library.codec),
       value: library.storedBytes,
       valueText: `${formatBytes(library.storedBytes)} · ${formatTimes(library.ratio)}`,
@@ -132,7 +132,8 @@ export function libraryChart(scenario: ScenarioResult): string {
   })
 }
 
-function bytesUnit(top: number): {suffix: string; divisor: number} {
+/** One byte unit for a whole axis, from the largest value shown. */
+export function bytesUnit(top: number): {suffix: string; divisor: number} {
   if (top >= 1e9) return {suffix: 'GB', divisor: 1e9}
   if (top >= 1e6) return {suffix: 'MB', divisor: 1e6}
   if (top >= 1e3) return {suffix: 'kB', divisor: 1e3}

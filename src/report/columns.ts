@@ -169,6 +169,9 @@ export const COLUMNS: readonly Column[] = [
   {id: 'library_ratio', header: 'Compression', description: 'library raw bytes / stored bytes', unit: 'x', views: CSV, get: (c) => c.library?.ratio ?? null},
   {id: 'library_catalog_bytes', header: 'Catalog', description: 'bytes of the catalog file', unit: 'bytes', views: CSV, get: (c) => c.library?.catalogBytes ?? null},
   {id: 'library_lift_s', header: 'Lift', description: 'time to build (lift) the library', unit: 's', views: CSV, get: (c) => c.library?.liftSeconds ?? null},
+  {id: 'library_level', header: 'Level', description: 'compression level of the library (1, as RCC writes, unless a level row or candidate says otherwise); empty when uncompressed', unit: 'count', views: CSV, get: (c) => (c.library && c.library.codec !== 'none' ? (c.library.level ?? 1) : null)},
+  {id: 'candidate_family', header: 'Candidate', description: 'for candidate rows (run --candidates): the family, e.g. pack or dict; empty otherwise', unit: '', views: CSV, get: (c) => c.row.candidate?.family ?? null},
+  {id: 'candidate_rcc_reads', header: 'RCC reads', description: 'for candidate rows: who in RCC can restore from it (upstream, zstd-fork or neither); empty otherwise', unit: '', views: CSV, get: (c) => c.row.candidate?.rcc.reads ?? null},
   {
     id: 'strategy_counts',
     header: 'Strategies used',
@@ -224,8 +227,15 @@ export function rowContexts(file: ResultsFile, label: string): RowContext[] {
 export function libraryFor(scenario: ScenarioResult, row: VariantResult): LibraryResult | null {
   // An engine restoring a library it lifted itself: not one of holobench's (see engineLibraries).
   if (row.codec === null || row.libraryOf !== undefined) return null
-  const candidates = scenario.libraries.filter((library) => library.codec === row.codec)
-  return candidates.find((library) => library.zstdBackend === row.zstdBackend) ?? candidates[0] ?? null
+  const candidates = scenario.libraries.filter((library) => library.codec === row.codec && (library.level ?? 1) === (row.level ?? 1))
+  const library = candidates.find((library) => library.zstdBackend === row.zstdBackend) ?? candidates[0] ?? null
+  // A candidate row (a pack, a dictionary library) restores from its own files: its facts say what they cost.
+  if (row.candidate) {
+    const {storedBytes, rawBytes, liftSeconds} = row.candidate
+    return {codec: row.codec, ...(row.level === undefined ? {} : {level: row.level}), rawBytes, storedBytes, ratio: storedBytes > 0 ? rawBytes / storedBytes : 0, liftSeconds, catalogBytes: library?.catalogBytes ?? 0}
+  }
+
+  return library
 }
 
 /** `true` if the column is numeric (right-aligned in tables). */

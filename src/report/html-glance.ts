@@ -17,9 +17,10 @@ export function glanceCard(scenario: ScenarioResult): string {
   const floor = floorRow(scenario)
   if (fastest?.ratioToFloor && floor?.stats) items.push(['Against the floor', `${fastest.variant} takes ${formatTimes(fastest.ratioToFloor.value)} the time of a plain copy (${formatSeconds(floor.stats.median)})`])
   const smallest = [...scenario.libraries].sort((a, b) => a.storedBytes - b.storedBytes)[0]
-  if (smallest) items.push(['Smallest library', `${smallest.codec}: ${formatBytes(smallest.storedBytes)} (${formatTimes(smallest.ratio)} smaller than raw)`])
-  const gzip = scenario.libraries.find((library) => library.codec === 'gzip')
-  const zstd = scenario.libraries.find((library) => library.codec === 'zstd')
+  if (smallest) items.push(['Smallest library', `${smallest.codec}${smallest.level === undefined ? '' : ` level ${smallest.level}`}: ${formatBytes(smallest.storedBytes)} (${formatTimes(smallest.ratio)} smaller than raw)`])
+  // The seed's libraries, at RCC's level, not a level row's.
+  const gzip = scenario.libraries.find((library) => library.codec === 'gzip' && library.level === undefined)
+  const zstd = scenario.libraries.find((library) => library.codec === 'zstd' && library.level === undefined)
   if (gzip && zstd) items.push(['zstd vs gzip size', `${formatPercent((zstd.storedBytes / gzip.storedBytes - 1) * 100, true)} stored bytes`])
   const missing = scenario.rows.filter((row) => row.status !== 'ok')
   for (const row of missing) items.push([row.status === 'failed' ? 'Failed' : row.status === 'wrong' ? 'Wrong tree' : 'Not measured', `${row.variant}${row.reason ? `: ${row.reason}` : ''}`])

@@ -95,6 +95,11 @@ svg.chart .ref-baseline text, svg.chart .ref-raw text { fill: #59636e; }
 svg.chart .claim-tick { stroke: #6e40c9; stroke-width: 2; stroke-dasharray: 3 2; }
 svg.chart .claim-band { fill: #6e40c9; fill-opacity: 0.08; stroke: #6e40c9; stroke-opacity: 0.6; stroke-dasharray: 3 2; }
 svg.chart .point { stroke: #1f2328; stroke-width: 1; }
+svg.chart .ref-target line { stroke: #6e40c9; }
+svg.chart .ref-target text { fill: #6e40c9; }
+svg.chart .front { fill: none; stroke: #1f2328; stroke-width: 1.2; stroke-dasharray: 2 3; }
+table.candidates td.takes { white-space: normal; min-width: 18em; font-size: 11.5px; color: var(--muted); }
+table.candidates tr.pareto td.variant { font-weight: 700; }
 svg.chart .point-label { font-size: 11.5px; font-weight: 600; paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: baseline; }
 .legend-tick { display: inline-block; width: 0; height: 11px; border-left: 2px dashed #6e40c9; margin: 0 3px -1px; }

@@ -5,7 +5,9 @@
  */
 import type {ResultsFile} from '../bench/results.js'
 import {escapeHtml, runSummary} from './format.js'
+import {hasCandidates} from './candidates.js'
 import {answerSection} from './html-answer.js'
+import {candidatesSection} from './html-candidates.js'
 import {claimsPanel} from './html-claims.js'
 import {comparisonSection} from './html-compare.js'
 import {environmentSection} from './html-environment.js'
@@ -43,6 +45,10 @@ export function renderHtml(results: readonly ResultsFile[], options: HtmlOptions
     parts.push(answerSection(file, `${prefix}answer`))
     links.push([`${prefix}claims`, multi ? `Expected by the proposal (${labels[r]})` : 'Expected by the proposal'])
     parts.push(claimsPanel(file, `${prefix}claims`))
+    if (hasCandidates(file)) {
+      links.push([`${prefix}candidates`, multi ? `Candidates (${labels[r]})` : 'Beyond the seed: candidates'])
+      parts.push(candidatesSection(file, `${prefix}candidates`))
+    }
     parts.push(`<h2>Results per scenario</h2>`)
     file.scenarios.forEach((scenario, s) => {
       const id = `${prefix}scenario-${s + 1}`

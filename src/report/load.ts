@@ -4,7 +4,7 @@
  * reported with the file name and a JSON path; rendering code can then trust the types.
  */
 import {readFile} from 'node:fs/promises'
-import {RESULTS_SCHEMA, RESULTS_SCHEMA_VERSION, RUN_MODES, upgradeResults, VARIANT_STATUSES, type ResultsFile} from '../bench/results.js'
+import {RCC_READERS, RESULTS_SCHEMA, RESULTS_SCHEMA_VERSION, RUN_MODES, upgradeResults, VARIANT_STATUSES, type ResultsFile} from '../bench/results.js'
 import {HoloError} from '../engine/errors.js'
 
 export async function loadResults(path: string): Promise<ResultsFile> {
@@ -56,15 +56,22 @@ export function validateResults(original: unknown, name: string): ResultsFile {
     check.fields(scenario, 'tree', {files: 'number', dirs: 'number', symlinks: 'number', bytes: 'number', relocatedFiles: 'number'}, at)
     check.array(scenario.libraries, `${at}.libraries`).forEach((library, l) => {
       check.shape(check.object(library, `${at}.libraries[${l}]`), `${at}.libraries[${l}]`, {
-        codec: 'string', zstdBackend: 'string|undefined', rawBytes: 'number', storedBytes: 'number', ratio: 'number', liftSeconds: 'number', catalogBytes: 'number',
+        codec: 'string', level: 'number|undefined', zstdBackend: 'string|undefined', rawBytes: 'number', storedBytes: 'number', ratio: 'number', liftSeconds: 'number', catalogBytes: 'number',
       })
     })
     check.array(scenario.rows, `${at}.rows`).forEach((rowValue, r) => {
       const rowAt = `${at}.rows[${r}]`
       const row = check.object(rowValue, rowAt)
       check.shape(row, rowAt, {
-        variant: 'string', codec: 'string?', verify: 'boolean', strategy: 'string', zstdBackend: 'string|undefined', reason: 'string|undefined', samples: 'number[]', outliers: 'number[]',
+        variant: 'string', codec: 'string?', verify: 'boolean', strategy: 'string', zstdBackend: 'string|undefined', reason: 'string|undefined', samples: 'number[]', outliers: 'number[]', level: 'number|undefined',
       })
+      if (row.candidate !== undefined) {
+        const candidate = check.object(row.candidate, `${rowAt}.candidate`)
+        check.shape(candidate, `${rowAt}.candidate`, {family: 'string', summary: 'string', storedBytes: 'number', rawBytes: 'number', liftSeconds: 'number', caveat: 'string|undefined'})
+        const rcc = check.object(candidate.rcc, `${rowAt}.candidate.rcc`)
+        check.oneOf(rcc.reads, RCC_READERS, `${rowAt}.candidate.rcc.reads`)
+        check.type(rcc.takes, 'string', `${rowAt}.candidate.rcc.takes`)
+      }
       check.oneOf(row.status, VARIANT_STATUSES, `${rowAt}.status`)
       check.oneOf(row.kind, ['variant', 'floor', 'engine'], `${rowAt}.kind`)
       check.oneOf(row.mode, RUN_MODES, `${rowAt}.mode`)
@@ -84,7 +91,7 @@ export function validateResults(original: unknown, name: string): ResultsFile {
   return value as ResultsFile
 }
 
-type Kind = 'string' | 'number' | 'boolean' | 'string?' | 'string|undefined' | 'string[]' | 'number[]'
+type Kind = 'string' | 'number' | 'boolean' | 'string?' | 'string|undefined' | 'number|undefined' | 'string[]' | 'number[]'
 
 /** Tiny path-aware checker: enough to trust the types, no schema library needed for one file format. */
 class Checker {
@@ -116,6 +123,7 @@ class Checker {
     const ok =
       kind === 'string?' ? value === null || typeof value === 'string'
       : kind === 'string|undefined' ? value === undefined || typeof value === 'string'
+      : kind === 'number|undefined' ? value === undefined || (typeof value === 'number' && Number.isFinite(value))
       : kind === 'string[]' ? Array.isArray(value) && value.every((item) => typeof item === 'string')
       : kind === 'number[]' ? Array.isArray(value) && value.every((item) => typeof item === 'number' && Number.isFinite(item))
       : kind === 'number' ? typeof value === 'number' && Number.isFinite(value)
@@ -127,6 +135,7 @@ class Checker {
 function describe(kind: Kind): string {
   if (kind === 'string?') return 'a string or null'
   if (kind === 'string|undefined') return 'a string or absent'
+  if (kind === 'number|undefined') return 'a finite number or absent'
   if (kind.endsWith('[]')) return `an array of ${kind.slice(0, -2)}s`
   return kind === 'number' ? 'a finite number' : `a ${kind}`
 }

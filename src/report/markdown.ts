@@ -8,6 +8,8 @@ import {CLAIMS, claimText, evaluateClaim, VERDICT_TEXT, type ClaimOutcome} from 
 import {columnsFor, displayCell, isNumeric, libraryFor} from './columns.js'
 import {CHANGE_TEXT, compareRuns, modeMismatch, type ComparisonRow} from './compare.js'
 import {formatInterval, formatPercent, runSummary} from './format.js'
+import {candidateEntries, hasCandidates, targetSentence} from './candidates.js'
+import {CANDIDATE_HEADERS, candidateCells} from './candidates-text.js'
 import {labelsOrDefault} from './labels.js'
 import {headlineDetails, headlinesFor, headlineText, scenarioCaveats, VERDICT_LABEL} from './verdict.js'
 
@@ -24,6 +26,7 @@ export function renderMarkdown(results: readonly ResultsFile[], options: Markdow
     out.push(`## holobench: ${md(labels[r])}`, '', md(runSummary(file)), '')
     out.push(...answer(file), '')
     out.push(...claimsTable(file), '')
+    if (hasCandidates(file)) out.push(...candidatesTables(file), '')
     for (const scenario of file.scenarios) {
       out.push(`### ${md(scenario.scenario)}`, '')
       const columns = columnsFor('md')
@@ -46,6 +49,21 @@ function answer(file: ResultsFile): string[] {
     for (const caveat of scenarioCaveats(file, scenario)) out.push(`- _caveat:_ ${md(caveat)}`)
     out.push('')
   }
+  return out
+}
+
+/** Beyond the seed: one table per scenario of every row's time, disk and RCC readability. */
+function candidatesTables(file: ResultsFile): string[] {
+  const out = ['### Beyond the seed: candidates', '', 'Disk is every byte the restore needs; build the one-time cost from the tree; ◆ marks Pareto-optimal rows (nothing else is both faster and smaller).', '']
+  for (const scenario of file.scenarios) {
+    const entries = candidateEntries(scenario)
+    if (entries.length === 0) continue
+    out.push(`**${md(targetSentence(scenario, entries))}**`, '')
+    const header = [...CANDIDATE_HEADERS, 'what RCC would need']
+    const rows = candidateCells(scenario, entries).map((cells, i) => [...cells, entries[i].facts.rcc.takes].map(md))
+    out.push(...table(header.map(md), header.map((_, i) => i >= 2 && i < CANDIDATE_HEADERS.length), rows), '')
+  }
+
   return out
 }
 

@@ -25,6 +25,10 @@ export interface ScatterSpec {
   yTick: (value: number) => string
   /** A horizontal dashed line (e.g. the floor), labelled at its right end. */
   reference?: {at: number; label: string; kind: string}
+  /** More such lines (e.g. a target time). */
+  references?: ReadonlyArray<{at: number; label: string; kind: string}>
+  /** Points joined by a dotted line, in x order (e.g. the Pareto front). */
+  front?: ReadonlyArray<{x: number; y: number}>
   /** Rows with no point (not measured), listed under the plot. */
   notes?: readonly string[]
   attributes?: Record<string, string>
@@ -45,7 +49,8 @@ export function renderScatter(spec: ScatterSpec): string {
   const x0 = LEFT
   const x1 = WIDTH - RIGHT
   const xMax = niceCeil(Math.max(...spec.points.map((p) => p.x), 1e-9) * 1.05)
-  const yMax = niceCeil(Math.max(...spec.points.map((p) => p.whisker?.high ?? p.y), spec.reference?.at ?? 0, 1e-12) * 1.05)
+  const lines = [...(spec.reference ? [spec.reference] : []), ...(spec.references ?? [])]
+  const yMax = niceCeil(Math.max(...spec.points.map((p) => p.whisker?.high ?? p.y), ...lines.map((line) => line.at), 1e-12) * 1.05)
   const x = (value: number) => x0 + (value / xMax) * (x1 - x0)
   const y = (value: number) => plotBottom - (value / yMax) * (plotBottom - TOP)
 
@@ -62,12 +67,17 @@ export function renderScatter(spec: ScatterSpec): string {
   parts.push(`<text class="axis-label" x="${n((x0 + x1) / 2)}" y="${plotBottom + 32}" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`)
   parts.push(`<text class="axis-label" transform="translate(14 ${n((TOP + plotBottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeHtml(spec.yLabel)}</text>`)
 
-  if (spec.reference) {
-    const ry = y(spec.reference.at)
+  for (const line of lines) {
+    const ry = y(line.at)
     parts.push(
-      `<g class="ref ref-${escapeHtml(spec.reference.kind)}"><line x1="${x0}" x2="${x1}" y1="${n(ry)}" y2="${n(ry)}"/>` +
-        `<text x="${x1 + 4}" y="${n(ry + 4)}">${escapeHtml(spec.reference.label)}</text></g>`,
+      `<g class="ref ref-${escapeHtml(line.kind)}"><line x1="${x0}" x2="${x1}" y1="${n(ry)}" y2="${n(ry)}"/>` +
+        `<text x="${x1 + 4}" y="${n(ry + 4)}">${escapeHtml(line.label)}</text></g>`,
     )
+  }
+
+  if (spec.front && spec.front.length > 1) {
+    const path = [...spec.front].sort((a, b) => a.x - b.x).map((p) => `${n(x(p.x))},${n(y(p.y))}`).join(' ')
+    parts.push(`<polyline class="front" points="${path}"/>`)
   }
 
   // Labels beside their points, nudged down when they would overlap one already placed nearby.

@@ -93,7 +93,7 @@ function notMeasuredReason(row: VariantResult): string {
 function libraryChange(scenario: ScenarioResult, row: VariantResult): number | null {
   const stored = storedBytesOf(scenario, row)
   const reference = row.gzipReference ? scenario.rows.find((candidate) => candidate.variant === row.gzipReference) : undefined
-  const base = reference ? storedBytesOf(scenario, reference) : (scenario.libraries.find((library: LibraryResult) => library.codec === 'gzip')?.storedBytes ?? null)
+  const base = reference ? storedBytesOf(scenario, reference) : (scenario.libraries.find((library: LibraryResult) => library.codec === 'gzip' && library.level === undefined)?.storedBytes ?? null)
   if (stored === null || base === null || base <= 0) return null
   return stored / base - 1
 }

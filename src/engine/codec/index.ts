@@ -17,9 +17,11 @@ import {resolveZstdBackend, zstdCompress, zstdDecompress} from './zstd-backend.j
 import {OutputLimitError} from './output-limit.js'
 import {ZstdDictionaryError, ZstdFormatError} from './zstd-frames.js'
 import {type HugeFrameDecoder, ZSTD_FRAME_BYTES, ZstdCompressStream} from './zstd-stream.js'
+import {zlibZstdDecompressWithDictionary} from './zstd-zlib.js'
 
 export {DETECT_BYTES, GZIP_MAGIC, ZSTD_MAGIC, detectFormat} from './detect.js'
 export {availableZstdBackends, resolveZstdBackend} from './zstd-backend.js'
+export {zlibZstdDictionaryAvailable} from './zstd-zlib.js'
 export {OutputLimitError} from './output-limit.js'
 export type {GzipBackend} from './decompress-stream.js'
 export type {HugeFrameDecoder} from './zstd-stream.js'
@@ -57,6 +59,11 @@ export interface DecompressOptions {
   path?: string
   /** What the data is for (a catalog entry's name, or "catalog"), named in errors beside `path`. */
   entry?: string
+  /**
+   * Benchmark only (`run`'s dict candidate; neither RCC nor a real hololib has dictionaries): the
+   * zstd dictionary the frame was compressed with, decoded by node:zlib where it takes one.
+   */
+  dictionary?: Uint8Array
 }
 
 /**
@@ -107,6 +114,7 @@ export async function decompressBuffer(stored: Buffer, opts: DecompressOptions =
     const zstdBackend = format === 'zstd' ? resolveZstdBackend(opts.zstdBackend ?? 'auto') : undefined
     try {
       if (format === 'gzip') out = opts.gzipBackend === 'pako' ? pakoGunzip(stored, limit) : await gunzipBuffer(stored, limit)
+      else if (opts.dictionary) out = await zlibZstdDecompressWithDictionary(stored, opts.dictionary, limit)
       else out = await zstdDecompress(stored, zstdBackend!, limit)
     } catch (error) {
       throw decodeError(error, format, opts)

@@ -61,6 +61,29 @@ function limitError(error: unknown, limit: number): unknown {
   return isZlibOutputLimit(error) ? new OutputLimitError(limit) : error
 }
 
+/**
+ * Whether this Node's zstd takes a `dictionary` option (added after zstd itself, Node 24.6 /
+ * 22.19): older ones ignore the option silently, so it is tried, not looked up. A frame
+ * compressed with a dictionary of repeated text must come out smaller than one without.
+ */
+export function zlibZstdDictionaryAvailable(): boolean {
+  if (!zlibZstdAvailable()) return false
+  const zz = z as ZlibZstd & {zstdCompressSync(data: Buffer, options: object): Buffer}
+  const sample = Buffer.from('holobench dictionary probe '.repeat(8))
+  try {
+    return zz.zstdCompressSync(sample, {dictionary: sample}).length < zz.zstdCompressSync(sample, {}).length
+  } catch {
+    return false
+  }
+}
+
+/** One whole frame compressed with `dictionary` (the dict candidate), stopping past `limit` bytes. */
+export async function zlibZstdDecompressWithDictionary(frame: Buffer, dictionary: Uint8Array, limit: number): Promise<Buffer> {
+  const zz = required()
+  const options = {maxOutputLength: zlibMaxOutput(limit), dictionary}
+  return new Promise((resolve, reject) => zz.zstdDecompress(frame, options, (e, r) => (e ? reject(limitError(e, limit)) : resolve(r))))
+}
+
 /** A native streaming decoder for one frame of any size, in bounded memory. */
 export function zlibZstdFrameDecoder(): Transform {
   return required().createZstdDecompress()

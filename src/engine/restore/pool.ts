@@ -20,6 +20,27 @@ export interface PoolRunOptions {
 }
 
 /**
+ * Write decoded contents (a pack's, restore/pack.ts) on `workers` threads: each is checked
+ * (size, and digest when verifying) and written as a restore writes.
+ */
+export async function writeOnWorkers(items: Array<{task: RestoreTask; content: Uint8Array}>, settings: RestoreSettings, options: PoolRunOptions): Promise<RestoreStats> {
+  const stats = emptyStats()
+  let done = 0
+  await runBatches<{task: RestoreTask; content: Uint8Array}, BatchReply>(pool, items, {
+    workers: options.workers,
+    tasksPerWorker: 8,
+    request: (batch, id): BatchRequest => ({id, op: 'write', settings, tasks: batch.map((item) => item.task), contents: batch.map((item) => item.content)}),
+    onReply(reply) {
+      addStats(stats, reply.stats)
+      done += reply.stats.written + reply.stats.skipped
+      options.onBatch?.(done)
+      if (reply.error) throw deserializeError(reply.error)
+    },
+  })
+  return stats
+}
+
+/**
  * Restore `tasks` on `workers` threads. Batches are pulled as workers free up, so a slow file
  * does not hold back the rest; the first failure stops new batches and is thrown once the
  * batches in flight have finished.

@@ -56,12 +56,31 @@ export async function restoreFile(task: RestoreTask, settings: RestoreSettings, 
 }
 
 /**
+ * Write a file's content that came from elsewhere than its library file (a pack,
+ * restore/pack.ts), checked as a restore checks it: its size, and its digest when verifying.
+ * Only for unrelocated files.
+ */
+export function writeContent(content: Uint8Array, task: RestoreTask, settings: RestoreSettings, stats: RestoreStats): void {
+  if (task.unchanged && isUnchanged(task)) {
+    stats.skipped++
+    return
+  }
+
+  checkContentSize(content, task)
+  if (settings.verify) checkDigest(digestBuffer(algorithmOf(task.digest), content), task)
+  place(task, settings, stats, (part) => writeNew(part, content, task, settings))
+  stats.counts.copy++
+  stats.bytes += content.length
+}
+
+/**
  * Decode a library file, stopping one byte past the catalog's size. Only when that fails is it
  * decoded again within the small-file bound: content that hashes to its digest at another size
  * means the catalog entry is wrong, not the library file (EINPUT naming the entry).
  */
 async function decodeEntry(stored: Buffer, task: RestoreTask, settings: RestoreSettings): Promise<Buffer> {
-  const options = {path: task.source, entry: task.rel, zstdBackend: settings.zstdBackend, gzipBackend: settings.gzipBackend}
+  const dictionary = settings.zstdDictionary !== undefined && namesDictionary(stored) ? dictionaryAt(settings.zstdDictionary) : undefined
+  const options = {path: task.source, entry: task.rel, zstdBackend: settings.zstdBackend, gzipBackend: settings.gzipBackend, dictionary}
   try {
     return await decompressBuffer(stored, {...options, expectedSize: task.size})
   } catch (error) {
@@ -71,8 +90,26 @@ async function decodeEntry(stored: Buffer, task: RestoreTask, settings: RestoreS
   }
 }
 
+/** A zstd frame header with a dictionary id (Frame_Header_Descriptor bits 0-1, RFC 8878 §3.1.1.1.1). */
+function namesDictionary(stored: Buffer): boolean {
+  return stored.length > 4 && stored.readUInt32LE(0) === 0xfd2fb528 && (stored[4] & 3) !== 0
+}
+
+// Read once per thread: every small file of a dict restore needs it.
+const dictionaries = new Map<string, Buffer>()
+
+function dictionaryAt(path: string): Buffer {
+  let dictionary = dictionaries.get(path)
+  if (!dictionary) {
+    dictionary = readFileSync(path)
+    dictionaries.set(path, dictionary)
+  }
+
+  return dictionary
+}
+
 /** RCC keeps a file whose previous record has the same digest and whose name, size and mode match. */
-function isUnchanged(task: RestoreTask): boolean {
+export function isUnchanged(task: RestoreTask): boolean {
   try {
     const stats = lstatSync(task.path)
     return stats.isFile() && stats.size === task.size && (stats.mode & 0o7777) === task.perm
@@ -82,7 +119,7 @@ function isUnchanged(task: RestoreTask): boolean {
 }
 
 /** Mode (where the umask took bits away) and RCC's fixed times, on the open descriptor. */
-function finish(fd: number, task: RestoreTask, settings: RestoreSettings): void {
+export function finish(fd: number, task: RestoreTask, settings: RestoreSettings): void {
   if ((task.perm & settings.umask) !== 0 || task.perm > 0o777) fchmodSync(fd, task.perm)
   futimesSync(fd, RESTORED_MTIME, RESTORED_MTIME)
   if (settings.fsync) fsyncSync(fd)
@@ -139,7 +176,7 @@ function link(task: RestoreTask, settings: RestoreSettings, stats: RestoreStats,
 }
 
 /** Write `content` as the new file `part` (O_EXCL: a temp name is never shared), then its mode and times. */
-function writeNew(part: string, content: Uint8Array, task: RestoreTask, settings: RestoreSettings): void {
+export function writeNew(part: string, content: Uint8Array, task: RestoreTask, settings: RestoreSettings): void {
   const fd = openSync(part, 'wx', task.perm)
   try {
     let at = 0

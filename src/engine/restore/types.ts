@@ -36,6 +36,8 @@ export interface RestoreSettings {
   umask: number
   zstdBackend?: ZstdBackend | 'auto'
   gzipBackend?: GzipBackend
+  /** Benchmark only (the dict candidate): the zstd dictionary file small library files were compressed with. */
+  zstdDictionary?: string
 }
 
 export interface RestoreStats {

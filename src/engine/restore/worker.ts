@@ -1,6 +1,6 @@
 import {parentPort} from 'node:worker_threads'
 
-import {copyPlain, restoreFile} from './restore-file.js'
+import {copyPlain, restoreFile, writeContent} from './restore-file.js'
 import {emptyStats} from './types.js'
 import type {RestoreSettings, RestoreStats, RestoreTask} from './types.js'
 import {serializeError} from './wire.js'
@@ -9,10 +9,15 @@ import {forEntry} from './checks.js'
 /** A restore worker: restores the batches of files it is sent and answers with their stats. */
 export interface BatchRequest {
   id: number
-  /** restore: from the library, as a drop does; copy: a plain copy of `source` (the benchmark's floor). */
-  op: 'restore' | 'copy'
+  /**
+   * restore: from the library, as a drop does; copy: a plain copy of `source` (the benchmark's
+   * floor); write: the given `contents` (decoded from a pack, restore/pack.ts), checked as a restore checks.
+   */
+  op: 'restore' | 'copy' | 'write'
   settings: RestoreSettings
   tasks: RestoreTask[]
+  /** op write: each task's content, in task order. */
+  contents?: Uint8Array[]
 }
 
 export interface BatchReply {
@@ -31,9 +36,11 @@ parentPort?.on('message', async (request: BatchRequest) => {
   let failure: unknown
   const lane = async () => {
     while (next < request.tasks.length && failure === undefined) {
-      const task = request.tasks[next++]
+      const k = next++
+      const task = request.tasks[k]
       try {
         if (request.op === 'copy') copyPlain(task, stats)
+        else if (request.op === 'write') writeContent((request.contents as Uint8Array[])[k], task, request.settings, stats)
         else await restoreFile(task, request.settings, stats)
       } catch (error) {
         failure ??= forEntry(error, task)

@@ -1,0 +1,64 @@
+/**
+ * Candidates: restore designs beyond the seed, each a row of `run` timed like the seed's variants
+ * (same rounds, same tree check, same statistics), never in the default matrix (`run
+ * --candidates` or their names in --variants), and never a change to a real library's format:
+ * what a candidate restores from is a private scratch copy built for the benchmark.
+ *
+ * A family registers here with the names it takes and a lazily loaded plan (variants.ts explains
+ * how to add one). Its plan builds what its restores need, once per corpus, outside the timed
+ * region, and returns its facts (full disk cost, build cost, who in RCC can read it) and a
+ * restore. Level rows (`zstd-l19`, `gzip-l9`) need no family: they are ordinary variants whose
+ * library is lifted at another level.
+ */
+import {HoloError} from '../../engine/errors.js'
+import type {CandidateDefinition, CandidateSpec} from './types.js'
+
+export type {CandidateContext, CandidateDefinition, CandidatePlan, CandidateSpec, LiftedLibrary} from './types.js'
+
+/** `<family>[-l<N>][-noverify]`: the name scheme pack and dict share. */
+function levelled(family: string, name: string, defaultLevel: number): CandidateSpec | undefined {
+  const match = new RegExp(`^${family}(?:-l(\\d+))?(-noverify)?$`).exec(name)
+  if (!match) return undefined
+  const level = match[1] === undefined ? defaultLevel : Number(match[1])
+  if (level < 1 || level > 22) throw new HoloError('EUSAGE', `Variant ${name}: zstd levels run from 1 to 22`)
+  return {name, codec: 'zstd', verify: !match[2], strategy: 'copy', candidate: family, ...(level === 1 ? {} : {level})}
+}
+
+export const CANDIDATES: readonly CandidateDefinition[] = [
+  {
+    family: 'pack',
+    pattern: 'pack[-l<N>][-noverify]',
+    summary: 'the unrelocated files of one catalog in one pack of zstd frames, decoded in order and written; relocated files from the zstd library as today',
+    parse: (name) => levelled('pack', name, 1),
+    plan: async (spec, context) => (await import('./pack.js')).planPack(spec, context),
+  },
+  {
+    family: 'dict',
+    pattern: 'dict[-l<N>][-noverify]',
+    summary: 'a zstd library whose small files are compressed with a dictionary trained on this library (zstd --train)',
+    parse: (name) => levelled('dict', name, 1),
+    plan: async (spec, context) => (await import('./dict.js')).planDict(spec, context),
+  },
+]
+
+/** The candidate family that takes `name`, parsed; undefined when none does. */
+export function parseCandidate(name: string): CandidateSpec | undefined {
+  for (const definition of CANDIDATES) {
+    const spec = definition.parse(name)
+    if (spec) return spec
+  }
+
+  return undefined
+}
+
+export function candidateDefinition(family: string): CandidateDefinition {
+  const definition = CANDIDATES.find((candidate) => candidate.family === family)
+  if (!definition) throw new HoloError('EUSAGE', `No candidate family ${JSON.stringify(family)}`)
+  return definition
+}
+
+/**
+ * What `run --candidates` times: the seed's gzip and zstd as reference points, the levels RCC
+ * does not write (zstd 3, 9, 19; gzip 6, 9), a pack and a dictionary library, and the floor.
+ */
+export const CANDIDATE_VARIANTS = ['gzip', 'zstd', 'gzip-l6', 'gzip-l9', 'zstd-l3', 'zstd-l9', 'zstd-l19', 'zstd-noverify', 'pack', 'pack-l19', 'pack-noverify', 'dict', 'floor'] as const

@@ -1,0 +1,59 @@
+/**
+ * The candidates at a glance: restore time (median, 95% interval) against every byte on disk a
+ * row's restores need, one point per row, coloured by who in RCC can read it. The dotted line
+ * joins the Pareto-optimal rows (nothing else is both faster and smaller); the purple dashed
+ * line is 3× faster than gzip, the dark one the floor (a plain copy). Down and left is better.
+ */
+import type {RccReadability, ScenarioResult} from '../bench/results.js'
+import {candidateEntries, gzipEntry, TARGET_SPEEDUP} from './candidates.js'
+import type {CandidateEntry} from './candidates.js'
+import {bytesUnit, floorRow} from './charts.js'
+import {formatBytes, formatSeconds, timeUnitFor, trimmed} from './format.js'
+import {renderScatter, type ScatterPoint} from './svg-scatter.js'
+
+/** Grey: released RCC reads it; blue: only RCC's zstd fork; orange: neither (a proposal). */
+export const READER_COLOURS: Record<RccReadability['reads'], string> = {upstream: '#7f7f7f', 'zstd-fork': '#0072b2', neither: '#e69f00'}
+
+export function candidatesChart(scenario: ScenarioResult, entries: readonly CandidateEntry[] = candidateEntries(scenario)): string {
+  const points: ScatterPoint[] = []
+  const notes: string[] = []
+  for (const entry of entries) {
+    const {row, facts, time} = entry
+    if (!time) {
+      notes.push(`${row.variant} (${formatBytes(facts.storedBytes)}): ${row.status}${row.reason ? `: ${row.reason}` : ''}`)
+      continue
+    }
+
+    points.push({
+      key: row.variant,
+      label: entry.pareto ? `${row.variant} ◆` : row.variant,
+      color: READER_COLOURS[facts.rcc.reads],
+      x: facts.storedBytes,
+      y: time.value,
+      whisker: {low: time.low, high: time.high},
+      tooltip: `${row.variant}: ${formatSeconds(time.value)} (95% interval ${formatSeconds(time.low)}–${formatSeconds(time.high)}), ${formatBytes(facts.storedBytes)} on disk; RCC: ${facts.rcc.reads}${entry.pareto ? '; Pareto-optimal' : ''}`,
+    })
+  }
+
+  const floor = floorRow(scenario)
+  const gzip = gzipEntry(entries)
+  const references = []
+  if (gzip?.time) references.push({at: gzip.time.value / TARGET_SPEEDUP, label: `${TARGET_SPEEDUP}× gzip`, kind: 'target'})
+  if (floor?.stats) references.push({at: floor.stats.median, label: `floor ${formatSeconds(floor.stats.median)}`, kind: 'floor'})
+  const top = Math.max(...points.map((point) => point.whisker?.high ?? point.y), ...references.map((line) => line.at), 1e-9)
+  const unit = timeUnitFor(top)
+  const bytes = bytesUnit(Math.max(...points.map((point) => point.x), 1))
+  return renderScatter({
+    chart: 'candidates',
+    title: `Candidates: restore time against disk, ${scenario.scenario}`,
+    points,
+    xLabel: `bytes on disk the restore needs (${bytes.suffix}), smaller is better`,
+    yLabel: `restore time (${unit.suffix}), lower is better`,
+    xTick: (value) => trimmed(value / bytes.divisor),
+    yTick: (value) => trimmed(value * unit.scale),
+    references,
+    front: points.filter((point) => point.label.endsWith('◆')).map((point) => ({x: point.x, y: point.y})),
+    notes,
+    attributes: {'data-scenario': scenario.scenario},
+  })
+}
