@@ -4,6 +4,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {runBenchmark} from '../src/bench/runner.js'
 import type {ResultsFile, VariantResult} from '../src/bench/results.js'
+import {candidateEntries} from '../src/report/candidates.js'
+import {renderCandidatesText} from '../src/report/candidates-text.js'
 import {parseResults} from '../src/report/load.js'
 import {IDENTITY, makeSampleTree, tempDir} from './helpers/tree.js'
 
@@ -58,6 +60,13 @@ describe('run with candidates', () => {
     // Every file restored: the packed ones and the relocated ones alike.
     expect(row('pack').strategyCounts?.copy).toBe(results.scenarios[0].tree.files)
     expect(row('pack-noverify').verify).toBe(false)
+  })
+
+  it('gives every timed row a CPU speed-up over gzip beside the wall-clock one', () => {
+    const entries = candidateEntries(results.scenarios[0])
+    expect(entries.map((entry) => entry.row.variant)).toEqual(['gzip', 'zstd-l3', 'pack', 'pack-noverify'])
+    for (const entry of entries) expect(entry.cpuSpeedup?.value, entry.row.variant).toBeGreaterThan(0)
+    expect(renderCandidatesText(results)).toContain('CPU vs gzip')
   })
 
   it('writes results that load back', () => {
