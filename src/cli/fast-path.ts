@@ -28,7 +28,7 @@ interface FastCommand {
 export const FAST_COMMANDS: Record<string, FastCommand> = {
   drop: {
     args: [{name: 'catalog', exists: 'file', required: true}],
-    flags: {json: {type: 'boolean'}, library: {type: 'string'}, target: {type: 'string'}, verify: {type: 'boolean'}, strategy: {type: 'option'}, jobs: {type: 'integer', min: 1}, 'zstd-backend': {type: 'option'}, 'gzip-backend': {type: 'option'}, overwrite: {type: 'boolean'}, fsync: {type: 'boolean'}, wait: {type: 'boolean'}, pack: {type: 'string'}, 'zstd-dictionary': {type: 'string'}},
+    flags: {json: {type: 'boolean'}, library: {type: 'string'}, target: {type: 'string'}, verify: {type: 'boolean'}, strategy: {type: 'option'}, jobs: {type: 'integer', min: 1}, 'zstd-backend': {type: 'option'}, 'gzip-backend': {type: 'option'}, overwrite: {type: 'boolean'}, fsync: {type: 'boolean'}, wait: {type: 'boolean'}, pack: {type: 'string'}, 'zstd-dictionary': {type: 'string'}, cache: {type: 'string'}},
     async run(args, flags, io) {
       const {runDrop} = await import('./run-drop.js')
       return runDrop(args.catalog as string, flags as never, io)

@@ -20,6 +20,7 @@ export interface DropFlags {
   wait?: boolean
   pack?: string
   'zstd-dictionary'?: string
+  cache?: string
 }
 
 /** The body of `holobench drop`, shared by the oclif command and the fast path. */
@@ -39,6 +40,7 @@ export async function runDrop(catalog: string, flags: DropFlags, io: CommandIo):
     wait: flags.wait !== false,
     pack: flags.pack,
     zstdDictionary: flags['zstd-dictionary'],
+    cache: flags.cache,
     onProgress: io.progress('drop'),
     onWait: (what, holders) => io.logToStderr(`waiting: ${what} is in use by ${describeHolders(holders)}`),
   })

@@ -42,6 +42,8 @@ Strategies for uncompressed files without relocations: copy; reflink (copy-on-wr
     pack: Flags.string({description: 'a pack of the catalog\'s unrelocated files (benchmark only)', hidden: true}),
     // For `run --candidates`: the dict candidate's restore in a fresh process (dictionaries are benchmark only).
     'zstd-dictionary': Flags.string({description: 'the zstd dictionary small library files were compressed with (benchmark only)', hidden: true}),
+    // For `run`'s dual-cache rows (a proposal, benchmark only): see DropOptions.cache.
+    cache: Flags.string({description: 'restore from this uncompressed cache of the library (<cache>/library/ab/cd/ef/<digest>), the dual-cache proposal; benchmark only', hidden: true}),
   }
 
   async run(): Promise<DropResult> {

@@ -23,6 +23,7 @@ import {readPackIndex, restoreFromPack, splitForPack} from './restore/pack.js'
 import type {PackIndex} from './restore/pack.js'
 import {runOnWorkers, warmUpRestoreWorkers} from './restore/pool.js'
 import {restoreLargeFile} from './restore/restore-large.js'
+import {isUnchanged} from './restore/unchanged.js'
 import {addStats, emptyStats} from './restore/types.js'
 import type {RestoreSettings, RestoreTask} from './restore/types.js'
 import {applyDirModes, openRestoredTarget, shapeDirs} from './restore/target-shape.js'
@@ -74,6 +75,14 @@ export interface DropOptions {
   pack?: string
   /** Benchmark only (`run`'s dict candidate): the zstd dictionary the library's small files were compressed with. */
   zstdDictionary?: string
+  /**
+   * The dual-cache proposal (benchmark only, bench's dual-cache rows; not a format RCC or a real
+   * hololib has): a directory holding the catalog's files uncompressed at
+   * `<cache>/library/ab/cd/ef/<digest>`, beside the compressed library. Files are read from
+   * there, never sniffed, and placed by the strategy (reflink, hardlink or copy); relocated files
+   * are copied and patched. Its files must all be there (EMISSING names the one that is not).
+   */
+  cache?: string
 }
 
 export interface DropResult {
@@ -121,10 +130,11 @@ export async function drop(options: DropOptions): Promise<DropResult> {
   warmUpRestoreWorkers(options.jobs ?? defaultJobs())
   // Everything that can be refused is refused before the first write (the locks' included).
   await assertTargetOutsideLibrary(target, root, catalogPath)
+  if (options.cache !== undefined) await assertTargetOutsideLibrary(target, resolve(options.cache), catalogPath)
   await assertTargetOwned(target, options.overwrite === true)
   const read = await readInput(catalogPath, target)
   const pack = options.pack === undefined ? undefined : {path: resolve(options.pack), index: readPackIndex(options.pack)}
-  if (read.plan.files.length > 0) await assertLibrary(root, catalogPath)
+  if (read.plan.files.length > 0) await assertLibrary(options.cache === undefined ? root : resolve(options.cache), catalogPath)
   await makeDirectories(dirname(target), "the target's parent directory")
   const targetLock = await acquireLock(targetLockDir(target), {mode: 'exclusive', purpose: 'drop', what: `target ${target}`, wait: options.wait, onWait: (h) => options.onWait?.(`target ${target}`, h)})
   try {
@@ -184,6 +194,8 @@ async function restoreLocked(options: DropOptions, catalogPath: string, root: st
   const workers = options.jobs ?? defaultJobs()
   const durable = options.durable !== false
   const {plan, relocation, partSuffix, stored: storedCatalog} = input
+  // Where file contents come from: the library, or its uncompressed cache (the dual-cache proposal).
+  const source = options.cache === undefined ? root : resolve(options.cache)
 
   await openRestoredTarget(target)
   const fresh = await prepareTarget(target)
@@ -193,7 +205,7 @@ async function restoreLocked(options: DropOptions, catalogPath: string, root: st
 
   const removed = await shapeDirs(plan.dirs, fresh)
   const sample = plan.files.find((f) => f.file.rewrite.length === 0)
-  const probe = await probeStrategy(options.strategy ?? 'auto', sample && libraryFilePath(root, sample.file.digest), target, libraryLayout(root).libraryDir, `strategy-probe${partSuffix}`)
+  const probe = await probeStrategy(options.strategy ?? 'auto', sample && libraryFilePath(source, sample.file.digest), target, libraryLayout(source).libraryDir, `strategy-probe${partSuffix}`)
   const durability = flushFor(durable)
   const settings: RestoreSettings = {
     verify,
@@ -206,11 +218,12 @@ async function restoreLocked(options: DropOptions, catalogPath: string, root: st
     partSuffix,
     fsync: durability === 'fsync',
     ...(options.zstdDictionary === undefined ? {} : {zstdDictionary: resolve(options.zstdDictionary)}),
+    rawSource: options.cache !== undefined,
   }
   const tasks = plan.files.map((fp): RestoreTask => ({
     path: fp.path,
     rel: fp.rel,
-    source: libraryFilePath(root, fp.file.digest),
+    source: libraryFilePath(source, fp.file.digest),
     size: fp.file.size,
     perm: posixPermFromGo(fp.file.mode),
     digest: fp.file.digest,
@@ -254,7 +267,7 @@ async function restoreLocked(options: DropOptions, catalogPath: string, root: st
       rest.filter((t) => t.size > STREAM_THRESHOLD_BYTES),
       async (task) => {
         try {
-          await (task.unchanged && (await unchangedOnDisk(task)) ? stats.skipped++ : restoreLargeFile(task, settings, stats))
+          await (task.unchanged && (await isUnchanged(task)) ? stats.skipped++ : restoreLargeFile(task, settings, stats))
         } catch (error) {
           throw forEntry(error, task)
         }
@@ -456,8 +469,3 @@ async function restoreSymlink(link: FilePlan, fresh: boolean): Promise<void> {
   await fsp.symlink(target, link.path)
 }
 
-/** The same test as a worker makes, for big files restored here. */
-async function unchangedOnDisk(task: RestoreTask): Promise<boolean> {
-  const stats = await fsp.lstat(task.path).catch(() => null)
-  return Boolean(stats?.isFile() && stats.size === task.size && (stats.mode & 0o7777) === task.perm)
-}

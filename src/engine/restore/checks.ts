@@ -11,10 +11,11 @@ export function algorithmOf(digest: string): DigestAlgorithm {
 
 /**
  * How a library file is stored: RCC reads a compress.no library (SipHash-128 digests) raw,
- * whatever its first bytes look like (a stored .gz file starts like gzip); others by magic.
+ * whatever its first bytes look like (a stored .gz file starts like gzip), and so is a dual
+ * cache (`rawSource`); others by magic.
  */
-export function storedFormat(task: RestoreTask, head: Uint8Array): StoredFormat {
-  return algorithmOf(task.digest) === 'siphash128' ? 'raw' : detectFormat(head)
+export function storedFormat(task: RestoreTask, head: Uint8Array, rawSource = false): StoredFormat {
+  return rawSource || algorithmOf(task.digest) === 'siphash128' ? 'raw' : detectFormat(head)
 }
 
 export function missing(task: RestoreTask): HoloError {

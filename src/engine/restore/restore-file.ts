@@ -1,4 +1,4 @@
-import {chmodSync, closeSync, constants, copyFileSync, fstatSync, futimesSync, linkSync, lstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, fchmodSync, fsyncSync, utimesSync, writeSync} from 'node:fs'
+import {chmodSync, closeSync, constants, copyFileSync, fstatSync, futimesSync, linkSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, fchmodSync, fsyncSync, utimesSync, writeSync} from 'node:fs'
 
 import {STREAM_THRESHOLD_BYTES, decompressBuffer} from '../codec/index.js'
 import {digestBuffer} from '../digest.js'
@@ -6,6 +6,7 @@ import type {StoredFormat} from '../types.js'
 import {algorithmOf, checkContentSize, checkDigest, checkRelocation, checkSize, missing, storedFormat, storedTooBig} from './checks.js'
 import {partPathFor} from './part-name.js'
 import {RESTORED_MTIME} from './types.js'
+import {isUnchangedSync} from './unchanged.js'
 import type {RestoreSettings, RestoreStats, RestoreTask} from './types.js'
 
 /**
@@ -15,7 +16,7 @@ import type {RestoreSettings, RestoreStats, RestoreTask} from './types.js'
  * decompression may await (the zstd binding is async-only).
  */
 export async function restoreFile(task: RestoreTask, settings: RestoreSettings, stats: RestoreStats): Promise<void> {
-  if (task.unchanged && isUnchanged(task)) {
+  if (task.unchanged && isUnchangedSync(task)) {
     stats.skipped++
     return
   }
@@ -23,7 +24,7 @@ export async function restoreFile(task: RestoreTask, settings: RestoreSettings, 
   const linkable = settings.eligible !== 'copy' && task.rewrite.length === 0
   if (linkable && !settings.verify) {
     // Trusted, so not hashed; but a library file of the wrong size is never placed.
-    const probe = probeLibraryFile(task)
+    const probe = probeLibraryFile(task, settings.rawSource === true)
     if (probe.format === 'raw') {
       checkSize(probe.size, task)
       return link(task, settings, stats, probe.mode)
@@ -31,7 +32,7 @@ export async function restoreFile(task: RestoreTask, settings: RestoreSettings, 
   }
 
   const stored = readLibraryFile(task)
-  const format = storedFormat(task, stored)
+  const format = storedFormat(task, stored, settings.rawSource)
   stats.formats[format]++
   const content = format === 'raw' ? stored : await decodeEntry(stored, task, settings)
   checkContentSize(content, task)
@@ -61,7 +62,7 @@ export async function restoreFile(task: RestoreTask, settings: RestoreSettings, 
  * Only for unrelocated files.
  */
 export function writeContent(content: Uint8Array, task: RestoreTask, settings: RestoreSettings, stats: RestoreStats): void {
-  if (task.unchanged && isUnchanged(task)) {
+  if (task.unchanged && isUnchangedSync(task)) {
     stats.skipped++
     return
   }
@@ -106,16 +107,6 @@ function dictionaryAt(path: string): Buffer {
   }
 
   return dictionary
-}
-
-/** RCC keeps a file whose previous record has the same digest and whose name, size and mode match. */
-export function isUnchanged(task: RestoreTask): boolean {
-  try {
-    const stats = lstatSync(task.path)
-    return stats.isFile() && stats.size === task.size && (stats.mode & 0o7777) === task.perm
-  } catch {
-    return false
-  }
 }
 
 /** Mode (where the umask took bits away) and RCC's fixed times, on the open descriptor. */
@@ -229,12 +220,12 @@ function readLibraryFile(task: RestoreTask): Buffer {
 
 /**
  * What an unverified clone or link needs to know of a library file: how it is stored (a
- * compressed file must never be cloned; SipHash-keyed files are raw by definition, so only a
- * stat), and its size and mode from the same descriptor.
+ * compressed file must never be cloned; SipHash-keyed and dual-cache files are raw by
+ * definition, so only a stat), and its size and mode from the same descriptor.
  */
-function probeLibraryFile(task: RestoreTask): {format: StoredFormat; size: number; mode: number} {
+function probeLibraryFile(task: RestoreTask, rawSource: boolean): {format: StoredFormat; size: number; mode: number} {
   try {
-    if (algorithmOf(task.digest) === 'siphash128') {
+    if (rawSource || algorithmOf(task.digest) === 'siphash128') {
       const stats = statSync(task.source)
       return {format: 'raw', size: stats.size, mode: stats.mode & 0o7777}
     }

@@ -33,9 +33,9 @@ export async function restoreLargeFile(task: RestoreTask, settings: RestoreSetti
   try {
     const input = createReadStream(task.source, {highWaterMark: 1 << 20})
     input.once('data', (chunk) => {
-      format = storedFormat(task, chunk as Buffer)
+      format = storedFormat(task, chunk as Buffer, settings.rawSource)
     })
-    const decompress = algorithmOf(task.digest) === 'siphash128' ? new PassThrough() : createDecompressStream({path: task.source, entry: task.rel, expectedSize: task.size, zstdBackend: settings.zstdBackend, gzipBackend: settings.gzipBackend})
+    const decompress = settings.rawSource || algorithmOf(task.digest) === 'siphash128' ? new PassThrough() : createDecompressStream({path: task.source, entry: task.rel, expectedSize: task.size, zstdBackend: settings.zstdBackend, gzipBackend: settings.gzipBackend})
     // A path-based write stream closes its own descriptor when done.
     await pipeline(input, decompress, tap, createWriteStream(part, {flags: 'wx', mode: task.perm})).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'ENOENT' && error.path === task.source ? missing(task) : error

@@ -38,6 +38,8 @@ export interface RestoreSettings {
   gzipBackend?: GzipBackend
   /** Benchmark only (the dict candidate): the zstd dictionary file small library files were compressed with. */
   zstdDictionary?: string
+  /** Every source file is uncompressed (a dual cache, drop's `cache`): never sniffed, whatever its first bytes. */
+  rawSource?: boolean
 }
 
 export interface RestoreStats {
