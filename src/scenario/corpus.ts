@@ -8,6 +8,7 @@ import {GENERATOR_VERSION, definitionDigest} from './definition.js'
 import {type GeneratedTree, generateTree} from './generate.js'
 import {DEFAULT_CORPORA_DIR} from './paths.js'
 import {loadScenario} from './registry.js'
+import {UPGRADE_VERSION} from './upgrade.js'
 
 export interface EnsureCorpusOptions {
   /** Scenario name (`scenarios/<name>.json`). */
@@ -18,6 +19,8 @@ export interface EnsureCorpusOptions {
   /** Where to look for the definition (see loadScenario). */
   dirs?: string[]
   onProgress?: ProgressCallback
+  /** The scenario's space after this percent of its packages were upgraded (upgrade.ts), cached apart. */
+  upgradePercent?: number
 }
 
 export interface CorpusTree extends GeneratedTree {
@@ -42,23 +45,24 @@ export async function ensureCorpus(options: EnsureCorpusOptions): Promise<Corpus
   const definition = loadScenario(options.name, {dirs: options.dirs})
   const digest = definitionDigest(definition)
   const corporaDir = options.corporaDir ?? DEFAULT_CORPORA_DIR
-  const corpusDir = join(corporaDir, `${definition.name}-${digest.slice(0, 12)}-${seed}`)
+  const upgrade = options.upgradePercent
+  const corpusDir = join(corporaDir, `${definition.name}-${digest.slice(0, 12)}-${seed}${upgrade === undefined ? '' : `-upgrade${upgrade}v${UPGRADE_VERSION}`}`)
 
-  const cached = await readMarker(corpusDir, digest, seed)
+  const cached = await readMarker(corpusDir, digest, seed, upgrade)
   if (cached) return {...cached, root: join(corpusDir, cached.identity), cached: true, corpusDir}
   await fsp.rm(corpusDir, {recursive: true, force: true})
   await removeAbandoned(corporaDir, corpusDir)
 
   const partial = `${corpusDir}.partial-${process.pid}-${randomBytes(4).toString('hex')}`
   try {
-    const tree = await generateTree({definition, seed, outDir: partial, onProgress: options.onProgress})
+    const tree = await generateTree({definition, seed, outDir: partial, onProgress: options.onProgress, upgradePercent: upgrade})
     const {root: _root, ...stored} = tree
     await writeFileAtomic(join(partial, CORPUS_MARKER), `${JSON.stringify({generator: GENERATOR_VERSION, ...stored}, null, 2)}\n`)
     try {
       await fsp.rename(partial, corpusDir)
     } catch (error) {
       // Another process finished the same corpus first: theirs is identical, use it.
-      const theirs = await readMarker(corpusDir, digest, seed)
+      const theirs = await readMarker(corpusDir, digest, seed, upgrade)
       if (!theirs) throw error
       return {...theirs, root: join(corpusDir, theirs.identity), cached: true, corpusDir}
     }
@@ -69,7 +73,7 @@ export async function ensureCorpus(options: EnsureCorpusOptions): Promise<Corpus
 }
 
 /** The stored description of a complete corpus, or undefined when absent, stale or unreadable. */
-async function readMarker(corpusDir: string, digest: string, seed: number): Promise<Omit<GeneratedTree, 'root'> | undefined> {
+async function readMarker(corpusDir: string, digest: string, seed: number, upgrade: number | undefined): Promise<Omit<GeneratedTree, 'root'> | undefined> {
   let stored: Omit<GeneratedTree, 'root'> & {generator?: number}
   try {
     stored = JSON.parse(await fsp.readFile(join(corpusDir, CORPUS_MARKER), 'utf8'))
@@ -77,6 +81,7 @@ async function readMarker(corpusDir: string, digest: string, seed: number): Prom
     return undefined // missing or half-written: the entry is incomplete, whatever the reason
   }
   if (stored.generator !== GENERATOR_VERSION || stored.definitionDigest !== digest || stored.seed !== seed) return undefined
+  if (stored.upgrade?.percent !== upgrade) return undefined
   if (typeof stored.identity !== 'string' || typeof stored.treeDigest !== 'string' || typeof stored.files !== 'number') return undefined
   const root = await fsp.stat(join(corpusDir, stored.identity)).catch(() => undefined)
   if (!root?.isDirectory()) return undefined

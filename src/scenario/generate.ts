@@ -12,6 +12,7 @@ import {type TreePlan, planTree} from './plan.js'
 import {Rng} from './prng.js'
 import {findIdentity, relocationProblem} from './relocations.js'
 import {TreeDigest} from './tree-digest.js'
+import {type UpgradeFacts, planUpgrade} from './upgrade.js'
 
 export interface GenerateOptions {
   definition: ScenarioDefinition
@@ -21,6 +22,8 @@ export interface GenerateOptions {
   onProgress?: ProgressCallback
   /** Files being written at once (default 16): rendering is CPU work, writes overlap it. */
   concurrency?: number
+  /** Write the same space after this percent of its packages were upgraded (upgrade.ts) instead. */
+  upgradePercent?: number
 }
 
 export interface KindStats {
@@ -51,11 +54,15 @@ export interface GeneratedTree {
   byKind: Record<FileKind, KindStats>
   /** sha256 over every path, mode, content and link target (see TreeDigest). */
   treeDigest: string
+  /** Set when the tree is an upgrade of the scenario's (same identity, other bytes). */
+  upgrade?: UpgradeFacts
 }
 
 /** Generate a scenario's tree on disk. Deterministic: same definition and seed, same bytes. */
 export async function generateTree(options: GenerateOptions): Promise<GeneratedTree> {
-  const plan = planTree(options.definition, options.seed)
+  const base = planTree(options.definition, options.seed)
+  const upgrade = options.upgradePercent === undefined ? undefined : planUpgrade(base, options.upgradePercent)
+  const plan = upgrade?.plan ?? base
   const root = join(options.outDir, plan.identity)
   await fsp.mkdir(options.outDir, {recursive: true})
   try {
@@ -66,7 +73,8 @@ export async function generateTree(options: GenerateOptions): Promise<GeneratedT
   }
 
   try {
-    return await writeTree(plan, root, options)
+    const tree = await writeTree(plan, root, options)
+    return upgrade ? {...tree, upgrade: upgrade.facts} : tree
   } catch (error) {
     // The directory is ours and half-written: leave nothing that looks like a tree behind.
     await fsp.rm(root, {recursive: true, force: true})
@@ -96,7 +104,7 @@ async function writeTree(plan: TreePlan, root: string, options: GenerateOptions)
   await pMap(
     plan.files,
     async (file) => {
-      const content = renderFile({file, rng: base.fork(`file:${file.path}`), plan, prefix})
+      const content = renderFile({file, rng: base.fork(file.contentKey ?? `file:${file.path}`), plan, prefix})
       const problem = relocationProblem(content, plan.identity, file.relocated)
       if (problem) throw new Error(`generator bug: ${file.path}: ${problem}`)
       const kind = byKind[file.kind]

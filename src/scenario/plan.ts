@@ -85,7 +85,8 @@ function chooseSizes(rng: Rng, definition: ScenarioDefinition, files: PlannedFil
   }
 }
 
-function parentDirs(files: PlannedFile[], links: PlannedLink[]): string[] {
+/** Every directory holding a file or link, parents first (sorted). */
+export function parentDirs(files: PlannedFile[], links: PlannedLink[]): string[] {
   const dirs = new Set<string>()
   for (const {path} of [...files, ...links]) {
     for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) dirs.add(path.slice(0, i))

@@ -17,6 +17,8 @@ export interface PlannedFile {
   relocated: boolean
   pkg?: PlannedPackage
   source?: string // bytecode: the module it was compiled from
+  /** What seeds its bytes (default `file:<path>`): an upgrade gives changed files a new one. */
+  contentKey?: string
 }
 
 export interface PlannedPackage extends PackageLayout {
