@@ -263,7 +263,7 @@ async function candidatePlan(spec: CandidateSpec, libraries: Libraries, scratch:
     ...emptyMeasurements(),
   }
   const context: CandidateContext = {
-    corpus: {label: corpus.label, root: corpus.root, identity: corpus.identity},
+    corpus: {label: corpus.label, root: corpus.root, identity: corpus.identity, ...(corpus.source.kind === 'scenario' ? {scenario: {name: corpus.label, seed: corpus.source.seed}} : {})},
     scratch,
     mode: options.mode,
     jobs: options.jobs,

@@ -12,6 +12,7 @@
  */
 import {HoloError} from '../../engine/errors.js'
 import type {CandidateDefinition, CandidateSpec} from './types.js'
+import {parseDualCache, parseWarm} from './warm-names.js'
 
 export type {CandidateContext, CandidateDefinition, CandidatePlan, CandidateSpec, LiftedLibrary} from './types.js'
 
@@ -39,6 +40,27 @@ export const CANDIDATES: readonly CandidateDefinition[] = [
     parse: (name) => levelled('dict', name, 1),
     plan: async (spec, context) => (await import('./dict.js')).planDict(spec, context),
   },
+  {
+    family: 'warm',
+    pattern: '<variant>+warm<P>',
+    summary: 'RCC\'s everyday restore: into a space restored before from the same catalog (with its .meta), P% of whose files were changed or deleted',
+    parse: (name) => parseWarm(name, 'warm'),
+    plan: async (spec, context) => (await import('./warm.js')).planWarm(spec, context),
+  },
+  {
+    family: 'upgrade',
+    pattern: '<variant>+upgrade<P>',
+    summary: 'a newer catalog of the same space, P% of its packages upgraded, restored over a space holding the older one (pixi\'s incremental case; scenarios only)',
+    parse: (name) => parseWarm(name, 'upgrade'),
+    plan: async (spec, context) => (await import('./warm.js')).planUpgrade(spec, context),
+  },
+  {
+    family: 'dual-cache',
+    pattern: '<gzip|zstd>[-noverify]+cache-<copy|hardlink|reflink>',
+    summary: 'uv\'s dual cache: the compressed library plus an uncompressed cache of its files, restored from by copy, hard link or clone (relocated files copied and patched)',
+    parse: parseDualCache,
+    plan: async (spec, context) => (await import('./dual-cache.js')).planDualCache(spec, context),
+  },
 ]
 
 /** The candidate family that takes `name`, parsed; undefined when none does. */
@@ -59,6 +81,12 @@ export function candidateDefinition(family: string): CandidateDefinition {
 
 /**
  * What `run --candidates` times: the seed's gzip and zstd as reference points, the levels RCC
- * does not write (zstd 3, 9, 19; gzip 6, 9), a pack and a dictionary library, and the floor.
+ * does not write (zstd 3, 9, 19; gzip 6, 9), a pack and a dictionary library, warm restores
+ * (0, 1 and 10% of the space changed) and upgrades (5% of packages) as RCC restores every day,
+ * the dual cache by copy, hard link and clone, and the floor.
  */
-export const CANDIDATE_VARIANTS = ['gzip', 'zstd', 'gzip-l6', 'gzip-l9', 'zstd-l3', 'zstd-l9', 'zstd-l19', 'zstd-noverify', 'pack', 'pack-l19', 'pack-noverify', 'dict', 'floor'] as const
+export const CANDIDATE_VARIANTS = [
+  'gzip', 'zstd', 'gzip-l6', 'gzip-l9', 'zstd-l3', 'zstd-l9', 'zstd-l19', 'zstd-noverify', 'pack', 'pack-l19', 'pack-noverify', 'dict',
+  'gzip+warm0', 'gzip+warm1', 'gzip+warm10', 'zstd+warm1', 'zstd+warm10', 'gzip+upgrade5', 'zstd+upgrade5',
+  'zstd+cache-copy', 'zstd+cache-hardlink', 'zstd-noverify+cache-hardlink', 'zstd+cache-reflink', 'floor',
+] as const

@@ -14,7 +14,8 @@ export interface LiftedLibrary {
 
 /** What a candidate gets to build its row with, once per corpus, before anything is timed. */
 export interface CandidateContext {
-  corpus: {label: string; root: string; identity: string}
+  /** `scenario`: the generated scenario the corpus is (absent for a --tree), for rows that derive trees from it. */
+  corpus: {label: string; root: string; identity: string; scenario?: {name: string; seed: number}}
   /** A fresh directory for this row's own files (packs, dictionaries, caches). */
   scratch: string
   mode: RunMode
