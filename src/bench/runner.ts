@@ -3,7 +3,7 @@ import {basename, join, resolve} from 'node:path'
 
 import {Bench} from 'tinybench'
 
-import {resolveZstdBackend} from '../engine/codec/index.js'
+import {availableZstdBackends, resolveZstdBackend} from '../engine/codec/index.js'
 import {HoloError} from '../engine/errors.js'
 import {inspect} from '../engine/inspect.js'
 import {lift} from '../engine/lift.js'
@@ -226,7 +226,11 @@ class Libraries {
     const {corpus, options} = this
     options.onProgress?.({phase: `${corpus.label}: lift ${key}`, done: 0, total: 1, unit: 'lifts'})
     const root = join(this.scratch, `lib-${key}`)
-    const lifted = await lift({source: corpus.root, library: root, codec, level, fsync: false, rccExcludes: options.rccExcludes, identity: corpus.identity})
+    // Candidate runs compare zstd levels: node:zlib, where it has zstd, compresses every one of
+    // them (the N-API binding takes 75-100 ms a file at level 19, hours for a real tree), and its
+    // frames carry their content size, as RCC's fork writes them.
+    const zstdBackend = codec === 'zstd' && options.candidates && availableZstdBackends().includes('zlib') ? 'zlib' : undefined
+    const lifted = await lift({source: corpus.root, library: root, codec, level, zstdBackend, fsync: false, rccExcludes: options.rccExcludes, identity: corpus.identity})
     this.tree ??= {files: lifted.files, dirs: lifted.dirs, symlinks: lifted.symlinks, bytes: lifted.bytes, relocatedFiles: lifted.relocatedFiles}
     const facts = await inspect({path: lifted.catalog})
     const result = {

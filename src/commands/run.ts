@@ -86,6 +86,10 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
         ? {variants: [...CANDIDATE_VARIANTS]}
         : runnableVariants(defaultVariants(availableZstdBackends()), await canClone(scratch.dir), scratch.fs)
     if (chosen.note) this.logToStderr(chosen.note)
+    const slowLevels = chosen.variants.filter((name) => /^(zstd|pack|dict)(@\w+)?-l(1\d|2\d)\b/.test(name))
+    if (slowLevels.length > 0 && !availableZstdBackends().includes('zlib')) {
+      this.warn(`${slowLevels.join(', ')}: without node:zlib zstd (Node ≥ 22.15) the @mongodb-js/zstd binding compresses at high levels at about 75 ms a file: lifting a real tree takes many minutes`)
+    }
     // A missing binary or a bad template is an input error before anything is written.
     validateEngines(engines, chosen.variants)
     // A bad output path fails now, not after minutes of measuring; an existing file stays as it
