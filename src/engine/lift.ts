@@ -202,7 +202,8 @@ async function liftLocked(options: LiftOptions, source: string, tree: CatalogDir
 /** Names RCC never lifts (htfs/directory.go killfile); restores then remove them as extras. */
 export const RCC_EXCLUDED_NAMES: ReadonlySet<string> = new Set(['__MACOSX', '__pycache__', '.git', '.hg', '.svn', '.gitignore', '.pyc'])
 
-function excluded(name: string): boolean {
+/** Whether RCC leaves a file or directory of this name out of a lift (--rcc-excludes). */
+export function excluded(name: string): boolean {
   const dot = name.lastIndexOf('.')
   return RCC_EXCLUDED_NAMES.has(name) || (dot > 0 && RCC_EXCLUDED_NAMES.has(name.slice(dot)))
 }

@@ -50,7 +50,7 @@ export const CANDIDATES: readonly CandidateDefinition[] = [
   {
     family: 'upgrade',
     pattern: '<variant>+upgrade<P>',
-    summary: 'a newer catalog of the same space, P% of its packages upgraded, restored over a space holding the older one (pixi\'s incremental case; scenarios only)',
+    summary: 'a newer catalog of the same space, P% of its packages upgraded, restored over a space holding the older one (pixi\'s incremental case; a real tree\'s top-level entries stand in for packages)',
     parse: (name) => parseWarm(name, 'upgrade'),
     plan: async (spec, context) => (await import('./warm.js')).planUpgrade(spec, context),
   },

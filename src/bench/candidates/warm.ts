@@ -13,10 +13,11 @@ import {join} from 'node:path'
 import {drop} from '../../engine/drop.js'
 import {HoloError} from '../../engine/errors.js'
 import {inspect} from '../../engine/inspect.js'
-import {lift} from '../../engine/lift.js'
+import {excluded, lift} from '../../engine/lift.js'
 import type {CodecName} from '../../engine/types.js'
 import {ensureCorpus} from '../../scenario/corpus.js'
 import {applyMutation, listRegularFiles, planMutation} from '../../scenario/mutate.js'
+import {upgradeTreeCopy} from '../../scenario/upgrade-tree.js'
 import type {MutationPlan} from '../../scenario/mutate.js'
 import type {CandidateFacts, RccReadability} from '../results.js'
 import type {CandidateContext, CandidatePlan, CandidateSpec} from './types.js'
@@ -67,38 +68,34 @@ export async function planWarm(spec: CandidateSpec, context: CandidateContext): 
 /**
  * An upgrade row: the scenario's tree and the same space with P% of its packages upgraded
  * (scenario/upgrade.ts), both lifted into one library of the row's codec (shared files stored
- * once, as in a real hololib); before each restore, a space restored from the old catalog. Only
- * scenarios have packages to upgrade: a --tree corpus reports the row unsupported.
+ * once, as in a real hololib); before each restore, a space restored from the old catalog. A
+ * --tree corpus has no packages: its top-level entries are upgraded generically (upgrade-tree.ts).
  */
 export async function planUpgrade(spec: CandidateSpec, context: CandidateContext): Promise<CandidatePlan> {
   const percent = spec.options?.percent as number
   const codec = spec.codec as CodecName
   const rcc = readers(codec, 'restores a newer catalog over an older space')
   const scenario = context.corpus.scenario
-  if (!scenario) {
-    return {
-      facts: {family: 'upgrade', summary: `restore a catalog with ${percent}% of its packages upgraded over a space holding the older one`, rcc, storedBytes: 0, rawBytes: 0, liftSeconds: 0},
-      unsupported: 'upgrades are generated for scenarios (their packages); a --tree corpus has none',
-    }
-  }
-
-  const upgraded = await ensureCorpus({name: scenario.name, seed: scenario.seed, upgradePercent: percent})
+  // A scenario upgrades packages it generated; a real tree gets a generic upgrade of its top-level entries.
+  const upgraded = scenario
+    ? await ensureCorpus({name: scenario.name, seed: scenario.seed, upgradePercent: percent})
+    : await upgradeTreeCopy({source: context.corpus.root, out: join(context.scratch, 'upgraded'), percent, exclude: context.rccExcludes ? excluded : undefined})
   const root = join(context.scratch, `lib-${codec}`)
   const options = {library: root, codec, fsync: false, rccExcludes: context.rccExcludes, identity: context.corpus.identity}
   const old = await lift({...options, source: context.corpus.root})
   const next = await lift({...options, source: upgraded.root})
   const [oldFacts, nextFacts] = await Promise.all([inspect({path: old.catalog}), inspect({path: next.catalog})])
-  const u = upgraded.upgrade
+  const u = 'facts' in upgraded ? upgraded.facts : upgraded.upgrade
   return {
     facts: {
       family: 'upgrade',
-      summary: `restore the catalog of the same space with ${percent}% of its packages upgraded (${u ? `${u.upgraded} of ${u.packages}: ${u.changed} files changed, ${u.moved} moved, ${u.removed} removed, ${u.added} added` : 'upgraded'}) over a space restored from the old one`,
+      summary: `restore the catalog of the same space with ${percent}% of its ${scenario ? 'packages' : 'top-level entries'} upgraded (${u ? `${u.upgraded} of ${u.packages}: ${u.changed} files changed, ${u.moved} moved, ${u.removed} removed, ${u.added} added` : 'upgraded'}) over a space restored from the old one`,
       rcc,
       // Both catalogs' files, the shared ones once: what the hololib holds for old and new.
       storedBytes: await storedBytesOf(join(root, 'library')),
       rawBytes: nextFacts.rawBytes,
       liftSeconds: next.seconds,
-      caveat: `the old space is restored outside the timed region; lift cost is the new catalog's alone (the old one's: ${old.seconds.toFixed(2)} s); disk is both catalogs' files (old alone: ${(oldFacts.storedBytes / 1e6).toFixed(1)} MB)`,
+      caveat: `${scenario ? '' : `a real tree has no packages: ${u?.upgraded} of its ${u?.packages} top-level entries got a new last line in 70% of their files, a tenth removed and a tenth added; `}the old space is restored outside the timed region; lift cost is the new catalog's alone (the old one's: ${old.seconds.toFixed(2)} s); disk is both catalogs' files (old alone: ${(oldFacts.storedBytes / 1e6).toFixed(1)} MB)`,
     },
     restore: context.dropRestore({catalog: next.catalog, codec, verify: spec.verify, strategy: spec.strategy as 'copy' | 'reflink' | 'hardlink'}),
     prepare: (target) => restoreInto(old.catalog, target, spec, context),
