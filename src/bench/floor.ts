@@ -37,14 +37,14 @@ export async function planFloor(source: string): Promise<FloorPlan> {
 
 /**
  * The floor: a plain recursive copy of the uncompressed tree on the scratch filesystem, on the
- * same worker threads and I/O calls a restore uses, without library, codec, hashing or catalog:
+ * same worker threads and I/O calls a restore uses (a warm one: see restoreLanes), without library, codec, hashing or catalog:
  * what the fastest restore possible in this process costs.
  */
 export async function floorCopy(plan: FloorPlan, target: string, workers: number): Promise<void> {
   await fsp.mkdir(target, {recursive: true})
   for (const rel of plan.dirs) await fsp.mkdir(join(target, rel))
   const tasks = plan.files.map((f): RestoreTask => ({path: join(target, f.rel), rel: f.rel, source: join(plan.source, f.rel), size: f.size, perm: f.perm, digest: '', rewrite: [], unchanged: false}))
-  await runOnWorkers(tasks, PLAIN, {workers, op: 'copy'})
+  await runOnWorkers(tasks, PLAIN, {workers, op: 'copy', local: false})
   for (const link of plan.links) await fsp.symlink(link.target, join(target, link.rel))
 }
 

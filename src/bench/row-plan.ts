@@ -9,6 +9,7 @@ import {gzipBackendFor} from '../engine/codec/index.js'
 import {drop} from '../engine/drop.js'
 import type {DropOptions} from '../engine/drop.js'
 import {isHoloError} from '../engine/errors.js'
+import {warmUpRestoreWorkers} from '../engine/restore/pool.js'
 import type {CodecName, ZstdBackend} from '../engine/types.js'
 import type {RunMode, VariantResult} from './results.js'
 import {runTimed} from './spawn-timed.js'
@@ -78,6 +79,9 @@ export function dropRestore(settings: DropRestore): RestoreTask {
   if (settings.mode === 'in-process') {
     return inProcess(async (target) => {
       try {
+        // Warm, as a long-lived process restores: its worker threads already running (a fresh
+        // process starts fewer, or none for a small catalog: restore/pool.ts restoreLanes).
+        warmUpRestoreWorkers(settings.jobs)
         const result = await drop({
           catalog: settings.catalog,
           target,

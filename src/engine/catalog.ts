@@ -1,7 +1,8 @@
 import {existsSync, promises as fsp, readdirSync} from 'node:fs'
 import {basename, join} from 'node:path'
 
-import {compressBuffer, decompressBuffer, detectFormat} from './codec/index.js'
+import {detectFormat} from './codec/detect.js'
+import {decompressBuffer} from './codec/whole.js'
 import {HoloError, explainSystemError} from './errors.js'
 import {writeFileAtomic} from './fs/atomic.js'
 import {isCatalogName, libraryLayout} from './library.js'
@@ -152,6 +153,8 @@ export async function saveCatalog(root: string, catalog: Catalog, options: SaveC
   const json = Buffer.from(serializeCatalog(catalog))
   // RCC always compresses catalogs, even in a compress.no library; gzip is what every RCC reads.
   const codec = options.codec === 'none' ? 'gzip' : options.codec
+  // Loaded here: a drop, which only reads catalogs, does not load the compressors and streams.
+  const {compressBuffer} = await import('./codec/index.js')
   const stored = await compressBuffer(codec, json, {level: options.level, zstdBackend: options.zstdBackend})
   await writeFileAtomic(`${path}.info`, goJson(catalogInfo(catalog)), {fsync: options.fsync})
   await writeFileAtomic(path, stored, {fsync: options.fsync})

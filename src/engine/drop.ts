@@ -5,8 +5,8 @@ import {basename, dirname, join, resolve} from 'node:path'
 import pMap from 'p-map'
 
 import {loadCatalog, readCatalogFile} from './catalog.js'
-import {STREAM_THRESHOLD_BYTES} from './codec/index.js'
-import type {GzipBackend} from './codec/index.js'
+import {STREAM_THRESHOLD_BYTES} from './codec/whole.js'
+import type {GzipBackend} from './codec/whole.js'
 import {HoloError, explainSystemError, isHoloError} from './errors.js'
 import {makeDirectories} from './fs/mkdirs.js'
 import {forEntry} from './restore/checks.js'
@@ -21,8 +21,8 @@ import {hasName} from './names.js'
 import {partSuffixFor} from './restore/part-name.js'
 import {readPackIndex, restoreFromPack, splitForPack} from './restore/pack.js'
 import type {PackIndex} from './restore/pack.js'
-import {runOnWorkers, warmUpRestoreWorkers} from './restore/pool.js'
-import {restoreLargeFile} from './restore/restore-large.js'
+import {restoreLanes, runOnWorkers, warmUpRestoreWorkers} from './restore/pool.js'
+import type {RestoreLanes} from './restore/pool.js'
 import {isUnchanged} from './restore/unchanged.js'
 import {addStats, emptyStats} from './restore/types.js'
 import type {RestoreSettings, RestoreTask} from './restore/types.js'
@@ -47,6 +47,7 @@ export interface DropOptions {
   verify?: boolean
   /** How uncompressed files without relocations are placed; default auto. */
   strategy?: Strategy
+  /** Restore lanes (threads restoring files at once; restore/pool.ts restoreLanes); default one per core. */
   jobs?: number
   zstdBackend?: ZstdBackend | 'auto'
   /** Which gzip implementation reads gzip files: node:zlib (default) or pako, pure JS as RCC's Go gzip is. */
@@ -127,7 +128,8 @@ export async function drop(options: DropOptions): Promise<DropResult> {
   const root = resolve(options.library ?? dirname(dirname(catalogPath)))
   const target = resolve(options.target)
   // Workers load their modules (tens of ms each) on the other cores while the catalog is read.
-  warmUpRestoreWorkers(options.jobs ?? defaultJobs())
+  const lanes = restoreLanes(options.jobs ?? defaultJobs(), await storedSize(catalogPath))
+  warmUpRestoreWorkers(lanes.threads)
   // Everything that can be refused is refused before the first write (the locks' included).
   await assertTargetOutsideLibrary(target, root, catalogPath)
   if (options.cache !== undefined) await assertTargetOutsideLibrary(target, resolve(options.cache), catalogPath)
@@ -144,7 +146,7 @@ export async function drop(options: DropOptions): Promise<DropResult> {
       await assertTargetOwned(target, options.overwrite === true)
       // A migration may have rewritten the catalog before this drop held the library.
       const input = (await sameFile(catalogPath, read.stats)) ? read : await readInput(catalogPath, target)
-      return await restoreLocked(options, catalogPath, root, target, input, started, pack)
+      return await restoreLocked(options, catalogPath, root, target, input, started, lanes, pack)
     } finally {
       libraryLock?.release()
     }
@@ -184,12 +186,17 @@ async function readInput(catalogPath: string, target: string): Promise<Input> {
   return {stats, stored, plan, relocation: relocationFor(catalog, plan, target, catalogPath), partSuffix: partSuffixFor(catalog.tree)}
 }
 
+/** A file's size in bytes; 0 when it cannot be read (readInput says why). */
+async function storedSize(path: string): Promise<number> {
+  return (await fsp.stat(path).catch(() => undefined))?.size ?? 0
+}
+
 async function sameFile(path: string, before: Stats): Promise<boolean> {
   const now = await fsp.stat(path).catch(() => undefined)
   return now !== undefined && now.ino === before.ino && now.dev === before.dev && now.size === before.size && now.mtimeMs === before.mtimeMs
 }
 
-async function restoreLocked(options: DropOptions, catalogPath: string, root: string, target: string, input: Input, started: number, pack?: {path: string; index: PackIndex}): Promise<DropResult> {
+async function restoreLocked(options: DropOptions, catalogPath: string, root: string, target: string, input: Input, started: number, lanes: RestoreLanes, pack?: {path: string; index: PackIndex}): Promise<DropResult> {
   const verify = options.verify !== false
   const workers = options.jobs ?? defaultJobs()
   const durable = options.durable !== false
@@ -237,13 +244,14 @@ async function restoreLocked(options: DropOptions, catalogPath: string, root: st
   const tick = () => options.onProgress?.({phase: 'drop', done: small + large, total})
   const stats = emptyStats()
   const {packed, rest} = pack ? splitForPack(pack.index, tasks) : {packed: [], rest: tasks}
-  // Small files go to worker threads; big ones stream here, in bounded memory, meanwhile.
+  // Small files go to this thread's lane and the worker threads; big ones stream here, in bounded memory, meanwhile.
   const [smallStats] = await inCatalog(catalogPath, Promise.all([
     runOnWorkers(
       rest.filter((t) => t.size <= STREAM_THRESHOLD_BYTES),
       settings,
       {
         workers,
+        ...lanes,
         onBatch: (done) => {
           small = done
           tick()
@@ -267,6 +275,8 @@ async function restoreLocked(options: DropOptions, catalogPath: string, root: st
       rest.filter((t) => t.size > STREAM_THRESHOLD_BYTES),
       async (task) => {
         try {
+          // Streams are loaded only for a tree that has big files.
+          const {restoreLargeFile} = await import('./restore/restore-large.js')
           await (task.unchanged && (await isUnchanged(task)) ? stats.skipped++ : restoreLargeFile(task, settings, stats))
         } catch (error) {
           throw forEntry(error, task)

@@ -1,9 +1,10 @@
 import {availableParallelism} from 'node:os'
 
 /**
- * Restore workers: one thread per core. Each does its file I/O synchronously, so more threads
- * than cores only take turns (measured on 2 cores: 2–4 workers within noise of each other,
- * 8 slower, and every extra worker is one more isolate to start and warm up).
+ * Restore lanes: one per core, the calling thread being one of them (restore/pool.ts). Each does
+ * its file I/O synchronously, so more threads than cores only take turns (measured on 2 cores:
+ * 2–4 workers within noise of each other, 8 slower, and every extra worker is one more isolate
+ * to start and warm up).
  */
 export function defaultJobs(): number {
   return Math.max(2, availableParallelism())

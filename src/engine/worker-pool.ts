@@ -11,6 +11,8 @@ export interface WorkerPool {
   release(worker: Worker, broken?: boolean): void
   /** Start workers ahead of use, so their modules load while other work goes on. */
   warmUp(count: number): void
+  /** Workers started and idle (kept from an earlier run, or warmed up). */
+  idleCount(): number
 }
 
 /** A pool for the module `<name>.js` (or `.ts` when running from sources) beside `callerUrl`. */
@@ -50,6 +52,7 @@ export function workerPool(callerUrl: string, name = 'worker'): WorkerPool {
         idle.push(worker)
       }
     },
+    idleCount: () => idle.length,
   }
 }
 
@@ -64,6 +67,13 @@ export interface BatchRunOptions<T, R> {
    * returning true stops the run (no new batch starts), throwing fails it.
    */
   onReply: (reply: R) => Promise<boolean | void> | boolean | void
+  /**
+   * Runs a batch on this thread, as one more lane beside the workers (its message is the same
+   * request): a thread that would otherwise wait costs no isolate to start.
+   */
+  local?: (request: unknown) => Promise<R>
+  /** Worker threads at most, besides the local lane (default: `workers - 1` with a local lane, else `workers`). */
+  threads?: number
 }
 
 /**
@@ -74,6 +84,8 @@ export interface BatchRunOptions<T, R> {
 export async function runBatches<T, R>(pool: WorkerPool, tasks: T[], options: BatchRunOptions<T, R>): Promise<void> {
   if (tasks.length === 0) return
   const count = Math.max(1, Math.min(options.workers, Math.ceil(tasks.length / options.tasksPerWorker)))
+  const local = options.local
+  const threads = local ? Math.min(count - 1, options.threads ?? count - 1) : count
   // Big enough to amortise a message, small enough to balance the load at the end.
   const batchSize = Math.max(1, Math.min(64, Math.ceil(tasks.length / (count * 8))))
   let next = 0
@@ -114,11 +126,25 @@ export async function runBatches<T, R>(pool: WorkerPool, tasks: T[], options: Ba
       send()
     })
 
-  const workers = Array.from({length: count}, () => pool.take())
+  /** The same lane on this thread: each batch runs here, between the workers' replies. */
+  const localLane = async (run: (request: unknown) => Promise<R>) => {
+    while (next < tasks.length && !stop && !failure) {
+      const batch = tasks.slice(next, next + batchSize)
+      next += batch.length
+      try {
+        const reply = await run(options.request(batch, id++))
+        if (await options.onReply(reply)) stop = true
+      } catch (error) {
+        failure ??= error as Error
+      }
+    }
+  }
+
+  const workers = Array.from({length: threads}, () => pool.take())
   const broken = new Set<Worker>()
   for (const worker of workers) worker.once('error', () => broken.add(worker))
   try {
-    await Promise.all(workers.map(lane))
+    await Promise.all([...workers.map(lane), ...(local ? [localLane(local)] : [])])
   } finally {
     for (const worker of workers) pool.release(worker, broken.has(worker))
   }

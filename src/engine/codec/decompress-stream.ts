@@ -1,4 +1,5 @@
 import type {StoredFormat, ZstdBackend} from '../types.js'
+import type {GzipBackend} from './whole.js'
 import {AsyncTransform} from './async-transform.js'
 import {DETECT_BYTES, detectFormat} from './detect.js'
 import {OutputLimitError} from './output-limit.js'
@@ -9,7 +10,6 @@ import type {Emit, StreamDecoder} from './stream-decoder.js'
 import {TransformBridge} from './transform-bridge.js'
 import {type HugeFrameDecoder, ZstdStreamDecoder} from './zstd-stream.js'
 
-export type GzipBackend = 'zlib' | 'pako'
 
 export interface DecodeStreamSettings {
   zstdBackend: ZstdBackend

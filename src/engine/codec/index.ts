@@ -8,33 +8,22 @@ import type {Transform} from 'node:stream'
 import {HoloError, isHoloError} from '../errors.js'
 import type {CodecName, StoredFormat, ZstdBackend} from '../types.js'
 import {CODEC_NAMES} from '../types.js'
-import {DecompressStream, type GzipBackend} from './decompress-stream.js'
-import {detectFormat} from './detect.js'
-import {createGzipCompressStream, gunzipBuffer, gzipCompress} from './gzip.js'
-import {PakoGzipCompressStream, pakoGunzip, pakoGzip} from './gzip-pure.js'
+import {DecompressStream} from './decompress-stream.js'
+import {createGzipCompressStream, gzipCompress} from './gzip.js'
+import {PakoGzipCompressStream, pakoGzip} from './gzip-pure.js'
 import {createRawStream} from './raw.js'
-import {resolveZstdBackend, zstdCompress, zstdDecompress} from './zstd-backend.js'
-import {OutputLimitError} from './output-limit.js'
-import {ZstdDictionaryError, ZstdFormatError} from './zstd-frames.js'
-import {type HugeFrameDecoder, ZSTD_FRAME_BYTES, ZstdCompressStream} from './zstd-stream.js'
-import {zlibZstdDecompressWithDictionary} from './zstd-zlib.js'
+import {resolveZstdBackend, zstdCompress} from './zstd-backend.js'
+import {type HugeFrameDecoder, ZstdCompressStream} from './zstd-stream.js'
+import {type DecompressOptions, type GzipBackend, decodeError, reason} from './whole.js'
 
 export {DETECT_BYTES, GZIP_MAGIC, ZSTD_MAGIC, detectFormat} from './detect.js'
+export {DEFAULT_WHOLE_MAX_BYTES, STREAM_THRESHOLD_BYTES, decompressBuffer} from './whole.js'
+export type {DecompressOptions} from './whole.js'
 export {availableZstdBackends, resolveZstdBackend} from './zstd-backend.js'
 export {zlibZstdDictionaryAvailable} from './zstd-zlib.js'
 export {OutputLimitError} from './output-limit.js'
-export type {GzipBackend} from './decompress-stream.js'
+export type {GzipBackend} from './whole.js'
 export type {HugeFrameDecoder} from './zstd-stream.js'
-
-/**
- * Files bigger than this (stored or uncompressed size, whichever is larger) should go through
- * createCompressStream/createDecompressStream. Below it the whole-buffer calls are the fastest
- * path (bench/codec-small.ts, one 1 MiB file: zstd 1.2-1.5 ms whole vs 2.9-4.6 ms streamed; at
- * 4 MiB 5.1-5.6 vs 7.7-10.5 ms; gzip about even from 1 MiB on), and 8 restores in flight hold at
- * most ~8 x (4 + 4) MiB. It equals the zstd stream's frame size, so a file under it is one frame
- * either way.
- */
-export const STREAM_THRESHOLD_BYTES = ZSTD_FRAME_BYTES
 
 /** RCC writes gzip at BestSpeed and its zstd fork at SpeedFastest: level 1 for both. */
 export const DEFAULT_LEVEL: Readonly<Record<CodecName, number>> = {gzip: 1, 'gzip-pure': 1, zstd: 1, none: 0}
@@ -43,34 +32,6 @@ export interface CompressOptions {
   level?: number
   zstdBackend?: ZstdBackend | 'auto'
 }
-
-export interface DecompressOptions {
-  zstdBackend?: ZstdBackend | 'auto'
-  /** Which gzip implementation reads gzip data: node:zlib (default) or pako (pure JS). */
-  gzipBackend?: GzipBackend
-  /**
-   * The uncompressed size in bytes the caller expects (a catalog entry's `size`): decoding stops
-   * at this + 1 bytes, and any other size is ECORRUPT.
-   */
-  expectedSize?: number
-  /** At most this many bytes (a cap, e.g. for catalogs) when the exact size is not known. */
-  maxSize?: number
-  /** The library file or catalog, named in errors. */
-  path?: string
-  /** What the data is for (a catalog entry's name, or "catalog"), named in errors beside `path`. */
-  entry?: string
-  /**
-   * Benchmark only (`run`'s dict candidate; neither RCC nor a real hololib has dictionaries): the
-   * zstd dictionary the frame was compressed with, decoded by node:zlib where it takes one.
-   */
-  dictionary?: Uint8Array
-}
-
-/**
- * decompressBuffer's cap when the caller gives neither expectedSize nor maxSize: whole buffers
- * are for files up to STREAM_THRESHOLD_BYTES, so anything near this is misuse or a bomb.
- */
-export const DEFAULT_WHOLE_MAX_BYTES = 256 * 1024 * 1024
 
 export interface DecompressStreamOptions extends DecompressOptions {
   /** Streaming decoder for zstd frames too big to decode whole (default: zlib where present, else fzstd). */
@@ -94,37 +55,6 @@ export async function compressBuffer(codec: CodecName, data: Buffer, opts: Compr
     case 'none':
       return data
   }
-}
-
-/**
- * Decompresses a whole stored file, whatever its format (by magic: zstd, gzip, else raw, which
- * comes back as is). Multi-frame zstd, skippable frames, frames without a content size, and
- * multi-member gzip are all read. Decoding stops one byte past opts.expectedSize (else maxSize,
- * else DEFAULT_WHOLE_MAX_BYTES), so memory is bounded by the caller's size, not the data's.
- * Errors are HoloError ECORRUPT naming opts.path (and opts.entry): corrupt or truncated data,
- * a zstd frame that needs a dictionary (data.dictionaryId), output past the limit or of the
- * wrong size (data.limit).
- */
-export async function decompressBuffer(stored: Buffer, opts: DecompressOptions = {}): Promise<Buffer> {
-  const format = detectFormat(stored)
-  const limit = opts.expectedSize ?? opts.maxSize ?? DEFAULT_WHOLE_MAX_BYTES
-  let out: Buffer
-  if (format === 'raw') out = stored
-  else {
-    const zstdBackend = format === 'zstd' ? resolveZstdBackend(opts.zstdBackend ?? 'auto') : undefined
-    try {
-      if (format === 'gzip') out = opts.gzipBackend === 'pako' ? pakoGunzip(stored, limit) : await gunzipBuffer(stored, limit)
-      else if (opts.dictionary) out = await zlibZstdDecompressWithDictionary(stored, opts.dictionary, limit)
-      else out = await zstdDecompress(stored, zstdBackend!, limit)
-    } catch (error) {
-      throw decodeError(error, format, opts)
-    }
-  }
-  if (out.length > limit) throw decodeError(new OutputLimitError(limit), format, opts)
-  if (opts.expectedSize !== undefined && out.length !== opts.expectedSize) {
-    throw decodeError(new Error(`decompressed to ${out.length} bytes, expected ${opts.expectedSize}`), format, opts)
-  }
-  return out
 }
 
 /** A Transform that compresses with `codec`, in bounded memory (zstd: independent 4 MiB frames). */
@@ -169,36 +99,6 @@ function levelFor(codec: CodecName, level: number | undefined): number {
     throw new HoloError('EUSAGE', `${codec} level must be an integer from ${min} to ${max}, got ${level}`)
   }
   return level
-}
-
-function reason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error)
-  return message.replace(/^zstd: /, '')
-}
-
-function decodeError(error: unknown, format: StoredFormat, opts: DecompressOptions): Error {
-  if (isHoloError(error)) return error
-  const {path} = opts
-  const where = (path ?? '(buffer)') + (opts.entry ? ` (for ${opts.entry})` : '')
-  const data: Record<string, unknown> = {format}
-  if (opts.entry) data.entry = opts.entry
-  if (error instanceof ZstdFormatError) data.offset = error.offset
-  let message: string
-  if (error instanceof ZstdDictionaryError) {
-    data.dictionaryId = error.dictionaryId
-    message = `${where}: zstd frame at byte ${error.offset} needs dictionary ${error.dictionaryId}, which holobench (like RCC) does not have; recompress it without a dictionary`
-  } else if (error instanceof OutputLimitError) {
-    data.limit = error.limit
-    const expected = opts.expectedSize === undefined ? `the ${error.limit}-byte limit` : `the ${opts.expectedSize} bytes expected`
-    message =
-      error.declared === undefined
-        ? `${where}: ${format} data decompresses to more than ${expected}; stopped after ${error.limit + 1} bytes`
-        : `${where}: its zstd frame headers declare ${error.declared} bytes, more than ${expected}; nothing was decoded`
-  } else {
-    const what = error instanceof ZstdFormatError ? 'malformed or truncated' : 'corrupt or truncated'
-    message = `${where}: ${what} ${format} data: ${reason(error)}`
-  }
-  return new HoloError('ECORRUPT', message, {path, data, cause: error})
 }
 
 function compressError(error: unknown, codec: CodecName, path: string | undefined): Error {

@@ -2,7 +2,6 @@ import {HoloError} from '../errors.js'
 import type {ZstdBackend} from '../types.js'
 import {napiAvailable, napiCompress, napiDecompress} from './zstd-napi.js'
 import {OutputLimitError, wholeDecodeCap} from './output-limit.js'
-import {fzstdDecompressFrame} from './zstd-fzstd.js'
 import {type WalkedFrame, ZstdFormatError, walkZstdFrames} from './zstd-frames.js'
 import {zlibZstdAvailable, zlibZstdCompress, zlibZstdDecompressFrame, zlibZstdDecompressFrameSync} from './zstd-zlib.js'
 
@@ -113,8 +112,9 @@ function zlibFrame(frame: Buffer, limit: number): Promise<Buffer> | Buffer {
   return frame.length <= ZLIB_SYNC_MAX_BYTES ? zlibZstdDecompressFrameSync(frame, limit) : zlibZstdDecompressFrame(frame, limit)
 }
 
-function fzstdFrame(frame: Buffer, limit: number): Buffer {
-  return fzstdDecompressFrame(frame, limit)
+/** fzstd (pure JavaScript) is loaded only when a frame needs it: most processes never do. */
+async function fzstdFrame(frame: Buffer, limit: number): Promise<Buffer> {
+  return (await import('./zstd-fzstd.js')).fzstdDecompressFrame(frame, limit)
 }
 
 /** A frame that declares its content size must decode to exactly that. */

@@ -9,6 +9,7 @@ import {OutputLimitError, WHOLE_DECODE_SLACK_BYTES, wholeDecodeCap} from './outp
 import {ZstdCliFrameDecoder, zstdCliAvailable} from './zstd-cli.js'
 import {type FrameEvent, ZstdFormatError, type ZstdFrameHeader, ZstdFrameWalker} from './zstd-frames.js'
 import {napiDecompress} from './zstd-napi.js'
+import {STREAM_THRESHOLD_BYTES} from './whole.js'
 import {zlibZstdAvailable, zlibZstdDecompressFrame, zlibZstdFrameDecoder} from './zstd-zlib.js'
 
 /**
@@ -30,7 +31,7 @@ import {zlibZstdAvailable, zlibZstdDecompressFrame, zlibZstdFrameDecoder} from '
  * yields at most 128 KiB, and the short-lived buffers die young (bigger slices kept more output
  * alive across GC scavenges and took peak RSS from ~100 MB to ~750 MB on 1.5 GiB).
  */
-export const ZSTD_FRAME_BYTES = 4 * 1024 * 1024
+export const ZSTD_FRAME_BYTES = STREAM_THRESHOLD_BYTES
 /**
  * The biggest frame output decoded whole. 64 MiB holds the big single-frame libraries real
  * environments carry (libpython3.11.a is 45 MB) while a drop's two concurrent big files stay

@@ -1,6 +1,6 @@
 import {HoloError, explainSystemError, isHoloError} from '../errors.js'
 import {digestBuffer} from '../digest.js'
-import {detectFormat} from '../codec/index.js'
+import {detectFormat} from '../codec/detect.js'
 import type {DigestAlgorithm, StoredFormat} from '../types.js'
 import type {RestoreTask} from './types.js'
 

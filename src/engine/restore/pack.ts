@@ -10,7 +10,7 @@
  */
 import {closeSync, copyFileSync, fchmodSync, openSync, promises as fsp, readFileSync, renameSync, rmSync, writeSync} from 'node:fs'
 
-import {decompressBuffer} from '../codec/index.js'
+import {decompressBuffer} from '../codec/whole.js'
 import {createDigester} from '../digest.js'
 import {HoloError} from '../errors.js'
 import {algorithmOf, checkDigest, checkSize} from './checks.js'

@@ -1,6 +1,6 @@
 import {chmodSync, closeSync, constants, copyFileSync, fstatSync, futimesSync, linkSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, fchmodSync, fsyncSync, utimesSync, writeSync} from 'node:fs'
 
-import {STREAM_THRESHOLD_BYTES, decompressBuffer} from '../codec/index.js'
+import {STREAM_THRESHOLD_BYTES, decompressBuffer} from '../codec/whole.js'
 import {digestBuffer} from '../digest.js'
 import type {StoredFormat} from '../types.js'
 import {algorithmOf, checkContentSize, checkDigest, checkRelocation, checkSize, missing, storedFormat, storedTooBig} from './checks.js'
