@@ -327,3 +327,29 @@ describe('streams', () => {
     }
   })
 })
+
+describe('gunzip into one buffer of the expected size', () => {
+  const data = compressibleText(300_000)
+  const members = Buffer.concat([gzipSync(data.subarray(0, 100_000)), gzipSync(data.subarray(100_000))])
+
+  it('gives the same bytes, multi-member included, at the expected size', async () => {
+    expect((await decompressBuffer(members, {expectedSize: data.length})).equals(data)).toBe(true)
+    expect((await decompressBuffer(gzipSync(Buffer.alloc(0)), {expectedSize: 0})).length).toBe(0)
+  })
+
+  it('still stops one byte past an expected size that is too small, and says so', async () => {
+    const error = await decompressBuffer(members, {expectedSize: data.length - 1, path: 'lib/x'}).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(isHoloError(error) && error.code === 'ECORRUPT' && /more than the 299999 bytes expected/.test(error.message)).toBe(true)
+  })
+
+  it('an expected size larger than the content is ECORRUPT (decoded to fewer bytes)', async () => {
+    const error = await decompressBuffer(members, {expectedSize: data.length + 10, path: 'lib/x'}).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(isHoloError(error) && error.code === 'ECORRUPT').toBe(true)
+  })
+})

@@ -23,9 +23,21 @@ export async function gzipCompress(data: Buffer, level: number): Promise<Buffer>
   return gzipAsync(data, {level})
 }
 
-/** Whole buffer, multi-member; stops at `limit` + 1 output bytes with OutputLimitError. */
-export async function gunzipBuffer(stored: Buffer, limit: number): Promise<Buffer> {
-  const options = {maxOutputLength: zlibMaxOutput(limit)}
+/**
+ * Largest output chunk sized to an expected size. node:zlib otherwise writes 16 KiB chunks and
+ * concatenates them (one more copy of every file): one chunk of the expected size + 1 took
+ * 15-25% less CPU over the 2,339 small files of RCC's gzip stdlib hololib (Node 20, measured).
+ */
+const SIZED_CHUNK_MAX_BYTES = 4 * 1024 * 1024 + 1
+
+/**
+ * Whole buffer, multi-member; stops at `limit` + 1 output bytes with OutputLimitError.
+ * `expected`: the exact size the caller expects (a catalog entry's), when it knows it: the
+ * output is then written into one buffer of that size (+ 1, to see an overrun), not in chunks.
+ */
+export async function gunzipBuffer(stored: Buffer, limit: number, expected?: number): Promise<Buffer> {
+  const sized = expected !== undefined && expected < SIZED_CHUNK_MAX_BYTES ? {chunkSize: Math.max(zlib.constants.Z_MIN_CHUNK, expected + 1)} : {}
+  const options = {maxOutputLength: zlibMaxOutput(limit), ...sized}
   try {
     const out = stored.length <= GZIP_SYNC_MAX_BYTES ? zlib.gunzipSync(stored, options) : await gunzipAsync(stored, options)
     if (out.length > limit) throw new OutputLimitError(limit)

@@ -70,7 +70,7 @@ export async function decompressBuffer(stored: Buffer, opts: DecompressOptions =
   else {
     const zstdBackend = format === 'zstd' ? resolveZstdBackend(opts.zstdBackend ?? 'auto') : undefined
     try {
-      if (format === 'gzip') out = opts.gzipBackend === 'pako' ? (await import('./gzip-pure.js')).pakoGunzip(stored, limit) : await gunzipBuffer(stored, limit)
+      if (format === 'gzip') out = opts.gzipBackend === 'pako' ? (await import('./gzip-pure.js')).pakoGunzip(stored, limit) : await gunzipBuffer(stored, limit, opts.expectedSize)
       else if (opts.dictionary) out = await zlibZstdDecompressWithDictionary(stored, opts.dictionary, limit)
       else out = await zstdDecompress(stored, zstdBackend!, limit)
     } catch (error) {
