@@ -17,7 +17,7 @@ export const READER_COLOURS: Record<RccReadability['reads'], string> = {upstream
 export function candidatesChart(scenario: ScenarioResult, entries: readonly CandidateEntry[] = candidateEntries(scenario)): string {
   const points: ScatterPoint[] = []
   const notes: string[] = []
-  for (const entry of entries) {
+  for (const [k, entry] of entries.entries()) {
     const {row, facts, time} = entry
     if (!time) {
       notes.push(`${row.variant} (${formatBytes(facts.storedBytes)}): ${row.status}${row.reason ? `: ${row.reason}` : ''}`)
@@ -26,9 +26,11 @@ export function candidatesChart(scenario: ScenarioResult, entries: readonly Cand
 
     points.push({
       key: row.variant,
-      label: entry.pareto ? `${row.variant} ◆` : row.variant,
+      // Named where it matters (the Pareto front, gzip and zstd); the rest by their number in the table.
+      label: entry.pareto ? `${row.variant} ◆` : row.variant === 'gzip' || row.variant === 'zstd' ? row.variant : `${k + 1}`,
+      minor: !entry.pareto && row.variant !== 'gzip' && row.variant !== 'zstd',
       color: READER_COLOURS[facts.rcc.reads],
-      x: facts.storedBytes,
+      x: Math.max(facts.storedBytes, 1),
       y: time.value,
       whisker: {low: time.low, high: time.high},
       tooltip: `${row.variant}: ${formatSeconds(time.value)} (95% interval ${formatSeconds(time.low)}–${formatSeconds(time.high)}), ${formatBytes(facts.storedBytes)} on disk; RCC: ${facts.rcc.reads}${entry.pareto ? '; Pareto-optimal' : ''}`,
@@ -47,11 +49,12 @@ export function candidatesChart(scenario: ScenarioResult, entries: readonly Cand
     chart: 'candidates',
     title: `Candidates: restore time against disk, ${scenario.scenario}`,
     points,
-    xLabel: `bytes on disk the restore needs (${bytes.suffix}), smaller is better`,
+    xLabel: `bytes on disk the restore needs (${bytes.suffix}, log scale), smaller is better`,
     yLabel: `restore time (${unit.suffix}), lower is better`,
     xTick: (value) => trimmed(value / bytes.divisor),
     yTick: (value) => trimmed(value * unit.scale),
     references,
+    xLog: true,
     front: points.filter((point) => point.label.endsWith('◆')).map((point) => ({x: point.x, y: point.y})),
     notes,
     attributes: {'data-scenario': scenario.scenario},

@@ -8,7 +8,7 @@ import type {CandidateEntry} from './candidates.js'
 import {candidatesChart, READER_COLOURS} from './candidates-chart.js'
 import {escapeHtml, formatBytes, formatSeconds, sig3} from './format.js'
 
-const HEADERS = ['Row', 'RCC reads', 'Median restore', 'Speed-up over gzip', 'CPU speed-up', 'Disk', 'Disk ÷ gzip', 'Build', 'What it is', 'What RCC would need']
+const HEADERS = ['#', 'Row', 'RCC reads', 'Median restore', 'Speed-up over gzip', 'CPU speed-up', 'Disk', 'Disk ÷ gzip', 'Build', 'What it is', 'What RCC would need']
 
 export function candidatesSection(file: ResultsFile, id: string): string {
   const parts = [
@@ -21,7 +21,7 @@ export function candidatesSection(file: ResultsFile, id: string): string {
     parts.push(`<h3>${escapeHtml(scenario.scenario)}</h3><p class="answer-line">${escapeHtml(targetSentence(scenario, entries))}</p>`)
     parts.push(
       `<figure class="chart-box"><h4>Restore time against disk</h4>${candidatesChart(scenario, entries)}<figcaption>Point: median restore time; whisker: its 95% interval. Colour: who reads it — ` +
-        `<span class="swatch" style="background:${READER_COLOURS.upstream}"></span>released RCC, <span class="swatch" style="background:${READER_COLOURS['zstd-fork']}"></span>RCC's zstd fork only, <span class="swatch" style="background:${READER_COLOURS.neither}"></span>neither (a proposal). Dotted: the Pareto front.</figcaption></figure>`,
+        `<span class="swatch" style="background:${READER_COLOURS.upstream}"></span>released RCC, <span class="swatch" style="background:${READER_COLOURS['zstd-fork']}"></span>RCC's zstd fork only, <span class="swatch" style="background:${READER_COLOURS.neither}"></span>neither (a proposal). Dotted: the Pareto front (◆, named); gzip and zstd are named, other rows carry their number in the table below.</figcaption></figure>`,
     )
     parts.push(table(entries))
     const caveats = entries.filter((entry) => entry.facts.caveat).map((entry) => `<li><b>${escapeHtml(entry.row.variant)}</b>: ${escapeHtml(entry.facts.caveat)}</li>`)
@@ -36,10 +36,11 @@ function table(entries: readonly CandidateEntry[]): string {
   const gzip = gzipEntry(entries)
   const head = HEADERS.map((header) => `<th scope="col">${escapeHtml(header)}</th>`).join('')
   const body = entries
-    .map((entry) => {
+    .map((entry, k) => {
       const {row, facts, time, speedup, cpuSpeedup} = entry
       const measured = time ? `${escapeHtml(formatSeconds(time.value))}<small class="interval">${escapeHtml(`${formatSeconds(time.low)}–${formatSeconds(time.high)}`)}</small>` : escapeHtml(`${row.status}${row.reason ? `: ${row.reason}` : ''}`)
       const cells = [
+        `<td class="num">${k + 1}</td>`,
         `<td class="variant"><span class="swatch" style="background:${READER_COLOURS[facts.rcc.reads]}"></span>${escapeHtml(row.variant)}${entry.pareto ? ' ◆' : ''}</td>`,
         `<td>${escapeHtml(facts.rcc.reads)}</td>`,
         `<td class="num">${measured}</td>`,

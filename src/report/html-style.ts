@@ -97,6 +97,8 @@ svg.chart .claim-band { fill: #6e40c9; fill-opacity: 0.08; stroke: #6e40c9; stro
 svg.chart .point { stroke: #1f2328; stroke-width: 1; }
 svg.chart .ref-target line { stroke: #6e40c9; }
 svg.chart .ref-target text { fill: #6e40c9; }
+svg.chart .point-label.minor { font-size: 10.5px; font-weight: 500; fill: #59636e; }
+svg.chart .leader { stroke: #8c959f; stroke-width: 0.8; }
 svg.chart .front { fill: none; stroke: #1f2328; stroke-width: 1.2; stroke-dasharray: 2 3; }
 table.candidates td.takes { white-space: normal; min-width: 18em; font-size: 11.5px; color: var(--muted); }
 table.candidates tr.pareto td.variant { font-weight: 700; }

@@ -13,6 +13,8 @@ export interface ScatterPoint {
   y: number
   whisker?: {low: number; high: number} // interval of y
   tooltip?: string
+  /** Its label may be left out where there is no room near the point. */
+  minor?: boolean
 }
 
 export interface ScatterSpec {
@@ -27,6 +29,8 @@ export interface ScatterSpec {
   reference?: {at: number; label: string; kind: string}
   /** More such lines (e.g. a target time). */
   references?: ReadonlyArray<{at: number; label: string; kind: string}>
+  /** A log x axis: spreads points that differ by a few percent when a few others lie far out. */
+  xLog?: boolean
   /** Points joined by a dotted line, in x order (e.g. the Pareto front). */
   front?: ReadonlyArray<{x: number; y: number}>
   /** Rows with no point (not measured), listed under the plot. */
@@ -49,13 +53,16 @@ export function renderScatter(spec: ScatterSpec): string {
   const x0 = LEFT
   const x1 = WIDTH - RIGHT
   const xMax = niceCeil(Math.max(...spec.points.map((p) => p.x), 1e-9) * 1.05)
+  const xMin = spec.xLog ? niceFloor(Math.min(...spec.points.map((p) => p.x), xMax) / 1.05) : 0
   const lines = [...(spec.reference ? [spec.reference] : []), ...(spec.references ?? [])]
   const yMax = niceCeil(Math.max(...spec.points.map((p) => p.whisker?.high ?? p.y), ...lines.map((line) => line.at), 1e-12) * 1.05)
-  const x = (value: number) => x0 + (value / xMax) * (x1 - x0)
+  const x = spec.xLog
+    ? (value: number) => x0 + (Math.log(Math.max(value, xMin) / xMin) / Math.log(xMax / xMin)) * (x1 - x0)
+    : (value: number) => x0 + (value / xMax) * (x1 - x0)
   const y = (value: number) => plotBottom - (value / yMax) * (plotBottom - TOP)
 
   const parts: string[] = []
-  for (const tick of ticks(xMax)) {
+  for (const tick of spec.xLog ? logTicks(xMin, xMax) : ticks(xMax)) {
     parts.push(`<line class="grid" x1="${n(x(tick))}" x2="${n(x(tick))}" y1="${TOP}" y2="${plotBottom}"/>`)
     parts.push(`<text class="tick" x="${n(x(tick))}" y="${plotBottom + 15}" text-anchor="middle">${escapeHtml(spec.xTick(tick))}</text>`)
   }
@@ -80,8 +87,11 @@ export function renderScatter(spec: ScatterSpec): string {
     parts.push(`<polyline class="front" points="${path}"/>`)
   }
 
-  // Labels beside their points, nudged down when they would overlap one already placed nearby.
-  const placed: Array<{x: number; y: number}> = []
+  // Labels beside their points, nudged up or down (nearest free row first, inside the plot) when
+  // they would overlap one already placed: widths are estimated from the label's length.
+  const placed: Array<{x: number; y: number; width: number}> = []
+  const widthOf = (label: string) => label.length * 7 + 4
+  const free = (x: number, y: number, width: number) => !placed.some((other) => x < other.x + other.width && other.x < x + width && Math.abs(other.y - y) < LABEL_GAP)
   const ordered = [...spec.points].sort((a, b) => b.y - a.y)
   for (const point of ordered) {
     const px = x(point.x)
@@ -93,10 +103,18 @@ export function renderScatter(spec: ScatterSpec): string {
       parts.push(`<g class="whisker"><line x1="${n(px)}" x2="${n(px)}" y1="${n(a)}" y2="${n(b)}"/><line x1="${n(px - 4)}" x2="${n(px + 4)}" y1="${n(a)}" y2="${n(a)}"/><line x1="${n(px - 4)}" x2="${n(px + 4)}" y1="${n(b)}" y2="${n(b)}"/></g>`)
     }
     parts.push(`<circle class="point" data-variant="${escapeHtml(point.key)}" cx="${n(px)}" cy="${n(py)}" r="5.5" fill="${escapeHtml(point.color)}">${tooltip}</circle>`)
-    let ly = py + 4
-    while (placed.some((other) => Math.abs(other.x - px) < 90 && Math.abs(other.y - ly) < LABEL_GAP)) ly += LABEL_GAP
-    placed.push({x: px, y: ly})
-    parts.push(`<text class="point-label" x="${n(px + 9)}" y="${n(ly)}">${escapeHtml(point.label)}</text>`)
+    const width = widthOf(point.label)
+    const offsets = Array.from({length: 24}, (_, k) => (k % 2 === 0 ? 1 : -1) * Math.ceil(k / 2) * LABEL_GAP)
+    const ly = offsets.slice(0, point.minor ? 5 : offsets.length).map((offset) => py + 4 + offset).find((y) => y > TOP + 4 && y < plotBottom - 2 && free(px + 9, y, width))
+    // A minor label with no room near its point is left out (the tooltip and the table name it).
+    if (ly === undefined) {
+      if (point.minor) continue
+    }
+
+    const labelY = ly ?? py + 4
+    placed.push({x: px + 9, y: labelY, width})
+    if (Math.abs(labelY - (py + 4)) > LABEL_GAP / 2) parts.push(`<line class="leader" x1="${n(px + 6)}" x2="${n(px + 9)}" y1="${n(py)}" y2="${n(labelY - 4)}"/>`)
+    parts.push(`<text class="point-label${point.minor ? ' minor' : ''}" x="${n(px + 9)}" y="${n(labelY)}">${escapeHtml(point.label)}</text>`)
   }
   if (spec.points.length === 0) parts.push(`<text class="na" x="${x0 + 8}" y="${TOP + 20}">nothing measured</text>`)
   notes.forEach((note, index) => parts.push(`<text class="na" x="${x0}" y="${HEIGHT + 4 + index * 15}">${escapeHtml(note)}</text>`))
@@ -108,6 +126,22 @@ export function renderScatter(spec: ScatterSpec): string {
     `<svg class="chart scatter" data-chart="${escapeHtml(spec.chart)}"${attributes} viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" ` +
     `role="img" aria-label="${escapeHtml(spec.title)}"><title>${escapeHtml(spec.title)}</title>${parts.join('')}</svg>`
   )
+}
+
+function niceFloor(value: number): number {
+  const power = 10 ** Math.floor(Math.log10(value))
+  for (const step of [10, 8, 6, 5, 4, 3, 2.5, 2, 1.5, 1.2, 1]) if (step * power <= value * (1 + 1e-9)) return step * power
+  return power
+}
+
+/** Ticks of a log axis: 1, 2, 5 × powers of ten inside [min, max], and both ends. */
+function logTicks(min: number, max: number): number[] {
+  const list = [min]
+  for (let power = 10 ** Math.floor(Math.log10(min)); power <= max; power *= 10) {
+    for (const step of [1, 2, 5]) if (step * power > min * 1.15 && step * power < max / 1.15) list.push(step * power)
+  }
+  list.push(max)
+  return list
 }
 
 function niceCeil(value: number): number {
