@@ -54,7 +54,7 @@ export interface RunSettings {
   mode: RunMode
   /** External engines timed beside the variants, as given (absent: none). */
   engines?: EngineSpec[]
-  /** `run --candidates`: the rows include proposals beyond the seed (absent: false). */
+  /** `run --candidates`, or a run with level or candidate rows: proposals beyond the seed (absent: false). */
   candidates?: boolean
 }
 

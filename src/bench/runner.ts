@@ -83,6 +83,8 @@ export async function runBenchmark(options: RunOptions): Promise<ResultsFile> {
   if (options.scenarios.length === 0 && !options.trees?.length) throw new HoloError('EUSAGE', 'Name a --scenario or a --tree to run')
   validateEngines(engines, options.variants)
   const mode = options.mode ?? 'in-process'
+  // A run with a level or candidate row compares designs: it is a candidates run, flag or not.
+  const candidates = options.candidates === true || variants.some((variant) => variant.candidate !== undefined || variant.level !== undefined)
   const scratch = createScratch(options.scratch)
   try {
     const results: ResultsFile = {
@@ -103,12 +105,12 @@ export async function runBenchmark(options: RunOptions): Promise<ResultsFile> {
         rounds: Math.max(1, Math.min(options.rounds ?? 5, options.minRuns)),
         mode,
         ...(engines.length > 0 ? {engines} : {}),
-        ...(options.candidates ? {candidates: true} : {}),
+        ...(candidates ? {candidates: true} : {}),
       },
       scenarios: [],
     }
     for (const corpus of await corpora(options)) {
-      results.scenarios.push(await runCorpus(corpus, variants, join(scratch, `s${results.scenarios.length}`), {...options, mode, engines}, results.environment.scratchFs))
+      results.scenarios.push(await runCorpus(corpus, variants, join(scratch, `s${results.scenarios.length}`), {...options, mode, engines, candidates}, results.environment.scratchFs))
       await options.onScenario?.(results)
     }
 

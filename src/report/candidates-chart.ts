@@ -42,6 +42,9 @@ export function candidatesChart(scenario: ScenarioResult, entries: readonly Cand
   const references = []
   if (gzip?.time) references.push({at: gzip.time.value / TARGET_SPEEDUP, label: `${TARGET_SPEEDUP}× gzip`, kind: 'target'})
   if (floor?.stats) references.push({at: floor.stats.median, label: `floor ${formatSeconds(floor.stats.median)}`, kind: 'floor'})
+  // cp -a in a fresh process: what a restore process that only copies costs here.
+  const cp = scenario.rows.find((row) => row.variant === 'cp' && row.status === 'ok' && row.stats)
+  if (cp?.stats) references.push({at: cp.stats.median, label: `cp -a ${formatSeconds(cp.stats.median)}`, kind: 'baseline'})
   const top = Math.max(...points.map((point) => point.whisker?.high ?? point.y), ...references.map((line) => line.at), 1e-9)
   const unit = timeUnitFor(top)
   const bytes = bytesUnit(Math.max(...points.map((point) => point.x), 1))

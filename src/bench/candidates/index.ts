@@ -83,10 +83,11 @@ export function candidateDefinition(family: string): CandidateDefinition {
  * What `run --candidates` times: the seed's gzip and zstd as reference points, the levels RCC
  * does not write (zstd 3, 9, 19; gzip 6, 9), a pack and a dictionary library, warm restores
  * (0, 1 and 10% of the space changed) and upgrades (5% of packages) as RCC restores every day,
- * the dual cache by copy, hard link and clone, and the floor.
+ * the dual cache by copy, hard link and clone, the floor, and `cp -a` (a plain copy in a fresh process:
+ * what a restore process that only copies costs here).
  */
 export const CANDIDATE_VARIANTS = [
   'gzip', 'zstd', 'gzip-l6', 'gzip-l9', 'zstd-l3', 'zstd-l9', 'zstd-l19', 'zstd-noverify', 'pack', 'pack-l19', 'pack-noverify', 'dict',
   'gzip+warm0', 'gzip+warm1', 'gzip+warm10', 'zstd+warm1', 'zstd+warm10', 'gzip+upgrade5', 'zstd+upgrade5',
-  'zstd+cache-copy', 'zstd+cache-hardlink', 'zstd-noverify+cache-hardlink', 'zstd+cache-reflink', 'floor',
+  'zstd+cache-copy', 'zstd+cache-hardlink', 'zstd-noverify+cache-hardlink', 'zstd+cache-reflink', 'floor', 'cp',
 ] as const
