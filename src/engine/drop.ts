@@ -262,6 +262,7 @@ async function restoreLocked(options: DropOptions, catalogPath: string, root: st
       if (pack) {
         await restoreFromPack(pack.path, pack.index, packed, settings, stats, {
           workers,
+          ...lanes,
           onFiles: (count) => {
             large += count
             tick()

@@ -16,6 +16,7 @@ import {HoloError} from '../errors.js'
 import {algorithmOf, checkDigest, checkSize} from './checks.js'
 import {partPathFor} from './part-name.js'
 import {writeOnWorkers} from './pool.js'
+import type {PoolRunOptions} from './pool.js'
 import {finish, place} from './restore-file.js'
 import {addStats} from './types.js'
 import type {RestoreSettings, RestoreStats, RestoreTask} from './types.js'
@@ -70,7 +71,8 @@ export function splitForPack(index: PackIndex, tasks: RestoreTask[]): {packed: R
  * workers, as library files are; a content spanning frames is streamed here into its first
  * path, hashed on the way, and copied to the others.
  */
-export async function restoreFromPack(pack: string, index: PackIndex, tasks: RestoreTask[], settings: RestoreSettings, stats: RestoreStats, options: {workers: number; onFiles?: (count: number) => void}): Promise<void> {
+export async function restoreFromPack(pack: string, index: PackIndex, tasks: RestoreTask[], settings: RestoreSettings, stats: RestoreStats, options: Omit<PoolRunOptions, 'op' | 'onBatch'> & {onFiles?: (count: number) => void}): Promise<void> {
+  const lanes = {workers: options.workers, threads: options.threads, local: options.local}
   const byDigest = new Map<string, RestoreTask[]>()
   for (const task of tasks) {
     const list = byDigest.get(task.digest)
@@ -130,7 +132,7 @@ export async function restoreFromPack(pack: string, index: PackIndex, tasks: Res
         }
       }
 
-      if (items.length > 0) addStats(stats, await writeOnWorkers(items, settings, {workers: options.workers}))
+      if (items.length > 0) addStats(stats, await writeOnWorkers(items, settings, lanes))
       options.onFiles?.(items.length)
     }
 
@@ -138,7 +140,7 @@ export async function restoreFromPack(pack: string, index: PackIndex, tasks: Res
     const remaining = index.entries.slice(entry)
     if (remaining.some((rest) => rest.size > 0)) throw new HoloError('ECORRUPT', `Pack ${pack} ends before its last content`, {path: pack})
     const empty = remaining.flatMap(({digest}) => (byDigest.get(digest) ?? []).map((task) => ({task, content: new Uint8Array(0)})))
-    if (empty.length > 0) addStats(stats, await writeOnWorkers(empty, settings, {workers: options.workers}))
+    if (empty.length > 0) addStats(stats, await writeOnWorkers(empty, settings, lanes))
   } finally {
     await handle.close()
   }

@@ -50,42 +50,33 @@ export interface PoolRunOptions {
 }
 
 /**
- * Write decoded contents (a pack's, restore/pack.ts) on `workers` threads: each is checked
- * (size, and digest when verifying) and written as a restore writes.
- */
-export async function writeOnWorkers(items: Array<{task: RestoreTask; content: Uint8Array}>, settings: RestoreSettings, options: PoolRunOptions): Promise<RestoreStats> {
-  const stats = emptyStats()
-  let done = 0
-  await runBatches<{task: RestoreTask; content: Uint8Array}, BatchReply>(pool, items, {
-    workers: options.workers,
-    tasksPerWorker: 8,
-    request: (batch, id): BatchRequest => ({id, op: 'write', settings, tasks: batch.map((item) => item.task), contents: batch.map((item) => item.content)}),
-    onReply(reply) {
-      addStats(stats, reply.stats)
-      done += reply.stats.written + reply.stats.skipped
-      options.onBatch?.(done)
-      if (reply.error) throw deserializeError(reply.error)
-    },
-  })
-  return stats
-}
-
-/**
  * Restore `tasks` on `workers` lanes: this thread and up to `workers - 1` worker threads (or,
  * with `local: false`, worker threads only). Batches are pulled as workers free up, so a slow file
  * does not hold back the rest; the first failure stops new batches and is thrown once the
  * batches in flight have finished.
  */
 export async function runOnWorkers(tasks: RestoreTask[], settings: RestoreSettings, options: PoolRunOptions): Promise<RestoreStats> {
+  return runLanes(tasks, (batch, id) => ({id, op: options.op ?? 'restore', settings, tasks: batch}), options)
+}
+
+/**
+ * Write decoded contents (a pack's, restore/pack.ts) on the same lanes: each is checked (size,
+ * and digest when verifying) and written as a restore writes it.
+ */
+export async function writeOnWorkers(items: Array<{task: RestoreTask; content: Uint8Array}>, settings: RestoreSettings, options: PoolRunOptions): Promise<RestoreStats> {
+  return runLanes(items, (batch, id) => ({id, op: 'write', settings, tasks: batch.map((item) => item.task), contents: batch.map((item) => item.content)}), options)
+}
+
+async function runLanes<T>(items: T[], request: (batch: T[], id: number) => BatchRequest, options: PoolRunOptions): Promise<RestoreStats> {
   const stats = emptyStats()
   let done = 0
-  await runBatches<RestoreTask, BatchReply>(pool, tasks, {
+  await runBatches<T, BatchReply>(pool, items, {
     workers: options.workers,
     tasksPerWorker: 8,
     // One lane runs here, yielding every millisecond so that the workers' replies are answered.
-    local: options.local === false ? undefined : (request) => runBatch(request as BatchRequest, 1),
+    local: options.local === false ? undefined : (message) => runBatch(message as BatchRequest, 1),
     threads: options.threads,
-    request: (batch, id): BatchRequest => ({id, op: options.op ?? 'restore', settings, tasks: batch}),
+    request,
     onReply(reply) {
       addStats(stats, reply.stats)
       done += reply.stats.written + reply.stats.skipped
