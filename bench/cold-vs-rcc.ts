@@ -15,7 +15,7 @@
  * bench/memory.ts (peak RSS < 512 MB on a 1.5 GiB file, every codec).
  */
 import {execFileSync, spawnSync} from 'node:child_process'
-import {cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {parseArgs} from 'node:util'
@@ -47,13 +47,29 @@ if (missing.length > 0) {
 }
 const rcc = (flavor: Flavor) => peerBinary(flavor) as string
 
+/** GNU time, when installed: each process's CPU time (user + system, all threads) and peak RSS. */
+const GNU_TIME = ['/usr/bin/time', '/bin/time'].find((path) => spawnSync(path, ['-f', '%M', 'true'], {stdio: 'ignore'}).status === 0)
+/** CPU seconds and peak RSS (KiB) of the last `timed` process, when GNU time is there. */
+let lastUsage: {cpu: number; rssKiB: number} | undefined
+
 /** Wall seconds of one process, spawn to exit; a failure stops the bench with its output. */
 function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
+  return timedRun(command, args, env).seconds
+}
+
+/** timed, with the process's stdout. */
+function timedRun(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): {seconds: number; stdout: string} {
+  const usageFile = GNU_TIME ? join(scratch, 'usage.txt') : undefined
+  const argv = GNU_TIME && usageFile ? [GNU_TIME, '-f', '%U %S %M', '-o', usageFile, command, ...args] : [command, ...args]
   const started = performance.now()
-  const result = spawnSync(command, args, {env, encoding: 'utf8', maxBuffer: 1 << 26})
+  const result = spawnSync(argv[0], argv.slice(1), {env, encoding: 'utf8', maxBuffer: 1 << 26})
   const seconds = (performance.now() - started) / 1000
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr}${result.stdout}`)
-  return seconds
+  if (usageFile) {
+    const [user, system, rss] = readFileSync(usageFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number)
+    lastUsage = {cpu: user + system, rssKiB: rss}
+  }
+  return {seconds, stdout: result.stdout}
 }
 
 /** The stdlib tree and a line saying which it is. */
@@ -91,9 +107,9 @@ function rccLift(flavor: Flavor, home: string, tree: string): {peer: Peer; secon
   cpSync(tree, info.stage, {recursive: true, verbatimSymlinks: true})
   const blueprint = join(home, 'blueprint.txt')
   writeFileSync(blueprint, 'holobench cold-vs-rcc\n')
-  const started = performance.now()
-  const catalog = rccRun(flavor, ['--silent', 'lift', blueprint], env).trim().split('\n').pop() as string
-  const seconds = (performance.now() - started) / 1000
+  const run = timedRun(rcc(flavor), ['--silent', 'lift', blueprint], env)
+  const catalog = run.stdout.trim().split('\n').pop() as string
+  const seconds = run.seconds
   const label = `r${'0123456789abcdefghijklmnopqrstuvwxyz'.repeat(2).slice(0, info.identity.length - 1)}`
   return {peer: {flavor, env, holotree: info.holotree, identity: info.identity, catalog, blueprint, label}, seconds}
 }
@@ -122,7 +138,7 @@ for (const peer of Object.values(peers)) {
   clearTarget(target)
 }
 
-type Row = {name: string; run: () => number; samples: number[]}
+type Row = {name: string; run: () => number; samples: number[]; cpu?: number[]; rss?: number[]}
 const dropRow = (peer: Peer, who: 'rcc' | 'holobench'): Row => {
   const target = join(peer.holotree, peer.label)
   const run =
@@ -173,7 +189,14 @@ for (let round = 0; round < RUNS; round++) {
   process.stderr.write(`round ${round + 1}/${RUNS}\n`)
   for (let i = 0; i < rows.length; i++) {
     const row = rows[(i + round) % rows.length]
+    lastUsage = undefined
     row.samples.push(row.run())
+    // Set by timed() inside run (TypeScript cannot see that).
+    const usage = lastUsage as {cpu: number; rssKiB: number} | undefined
+    if (usage) {
+      ;(row.cpu ??= []).push(usage.cpu)
+      ;(row.rss ??= []).push(usage.rssKiB)
+    }
   }
 }
 
@@ -213,9 +236,13 @@ const ratio = (a: number[], b: number[], target: number) => {
 }
 
 console.log(`\n# Cold holobench vs the real RCC (${about}; tmpfs; ${RUNS} alternated rounds; medians)\n`)
-console.log('| row | median | min | max |')
-console.log('|---|---|---|---|')
-for (const row of rows) console.log(`| ${row.name} | ${fmt(median(row.samples))} | ${fmt(Math.min(...row.samples))} | ${fmt(Math.max(...row.samples))} |`)
+console.log('| row | median | min | max | CPU (user + sys, median) | peak RSS (max) |')
+console.log('|---|---|---|---|---|---|')
+for (const row of rows) {
+  const cpu = row.cpu?.length ? fmt(median(row.cpu)) : '–'
+  const rss = row.rss?.length ? `${(Math.max(...row.rss) / 1024).toFixed(0)} MB` : '–'
+  console.log(`| ${row.name} | ${fmt(median(row.samples))} | ${fmt(Math.min(...row.samples))} | ${fmt(Math.max(...row.samples))} | ${cpu} | ${rss} |`)
+}
 console.log('')
 console.log(`- drop, RCC main's gzip hololib: holobench / rcc-main = ${ratio(byName('drop holobench gzip (RCC main lib)'), byName('drop rcc gzip (RCC main lib)'), 1)}`)
 console.log(`- drop, RCC fork's zstd hololib: holobench / rcc-fork = ${ratio(byName('drop holobench zstd (RCC fork lib)'), byName('drop rcc zstd (RCC fork lib)'), 1)} (stretch 0.7)`)
