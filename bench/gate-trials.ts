@@ -11,7 +11,7 @@
  * against the quiet baseline: the case of a baseline recorded on a calmer machine.
  * Prints Markdown tables with the load average (1 min) at the start, end and median of each set.
  *   npx tsx bench/gate-trials.ts [--trials 10] [--load hog,quiet] [--time-budget 60]
- *       [--scratch /dev/shm] [--baseline-runs 20] [--warmup 3] [--mode in-process|process] [--out <dir>]
+ *       [--scratch /dev/shm] [--baseline-runs 20] [--baseline-pool 5] [--warmup 3] [--mode in-process|process] [--out <dir>]
  * The mode defaults to in-process, as the committed CI baseline; the gate measures in whatever
  * mode its baseline was measured in.
  */
@@ -33,6 +33,7 @@ const {values} = parseArgs({
     'time-budget': {type: 'string', default: '60'},
     scratch: {type: 'string', default: '/dev/shm'},
     'baseline-runs': {type: 'string', default: '20'},
+    'baseline-pool': {type: 'string', default: '5'},
     warmup: {type: 'string', default: '3'},
     mode: {type: 'string', default: 'in-process'},
     out: {type: 'string'},
@@ -67,14 +68,16 @@ function log(message: string): void {
 }
 
 /**
- * A baseline is written deliberately: three runs pooled, so that no single run's luck (what
- * else the machine did then) becomes the reference every later run is judged against.
+ * A baseline is written deliberately, as `gate --update-baseline` writes one: `--baseline-pool`
+ * runs (default 5) pooled with their run boundaries, so that no single run's luck (what else the
+ * machine did then) becomes the reference, and the gate can see how much runs differ.
  */
 function baseline(load: string): string {
   const file = join(out, `baseline-${load}.json`)
   const runs: ResultsFile[] = []
-  for (let i = 0; i < 3; i++) {
-    log(`${load} baseline run ${i + 1}/3: medium scenario, ${values['baseline-runs']} restores per variant (load ${load1()})`)
+  const pool = Number(values['baseline-pool'])
+  for (let i = 0; i < pool; i++) {
+    log(`${load} baseline run ${i + 1}/${pool}: medium scenario, ${values['baseline-runs']} restores per variant (load ${load1()})`)
     const part = join(out, `baseline-${load}-${i}.json`)
     const args = ['run', '--scenario', 'medium', '--variants', 'gzip,zstd,zstd-noverify,floor', '--runs', values['baseline-runs']!, '--warmup', values.warmup!, '--mode', values.mode!, '--min-time', '1', '--scratch', values.scratch!, '--out', part]
     const result = spawnSync(process.execPath, [cli, ...args], {stdio: ['ignore', 'ignore', 'inherit']})

@@ -49,6 +49,15 @@ describe('loading results files', () => {
     expect(await schemaMessage(loadResults(await write('bad.json', results)))).toMatch(/bad\.json: scenarios\[1\]\.rows\[2\]\.stats\.median must be a finite number/)
   })
 
+  it('run sizes that do not add up to the samples are refused, naming the row (a hand-edited pooled file)', async () => {
+    const results = syntheticResults(1) as unknown as {scenarios: Array<{rows: Array<{samples: number[]; runSizes?: unknown}>}>}
+    const row = results.scenarios[0].rows[0]
+    row.runSizes = [row.samples.length - 1, 2]
+    expect(await schemaMessage(loadResults(await write('sizes.json', results)))).toMatch(/sizes\.json: scenarios\[0\]\.rows\[0\]\.runSizes must be positive whole numbers adding up to the \d+ samples/)
+    row.runSizes = [row.samples.length - 1, 1]
+    expect((await loadResults(await write('sizes-ok.json', results))).scenarios[0].rows[0].runSizes).toEqual([row.samples.length - 1, 1])
+  })
+
   it('rejects invalid JSON and non-objects as ESCHEMA', () => {
     expect(() => parseResults('{', 'broken.json')).toThrow(/broken\.json: is not valid JSON/)
     expect(() => parseResults('[]', 'array.json')).toThrow(/array\.json: the top level must be an object/)

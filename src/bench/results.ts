@@ -151,6 +151,9 @@ export interface VariantResult {
   // Optional: the restore's own time as the engine reported it (holobench drop --json `seconds`,
   // an engine's engineTime pattern), same order as samples; process start and exit excluded.
   engineSamples?: number[]
+  // Optional: restores each pooled run contributed, in order, summing to samples.length (written
+  // when runs are pooled: `gate`, a baseline; absent: one run). The gate reads between-run spread from it.
+  runSizes?: number[]
   stats: Stats | null // null unless status is ok
   ratioToGzip: Ratio | null // time / gzip time: < 1 is faster than gzip
   ratioToFloor: Ratio | null // time / floor time: >= 1 in practice

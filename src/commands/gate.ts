@@ -58,7 +58,7 @@ Exit codes: 0 pass, 1 regression (fail), 2 usage or input error (missing file, a
     quantile: Flags.string({description: 'quantile of restore times the ratios compare: the low ones are the least disturbed by a busy machine; 50% = medians', default: '10%'}),
     markdown: Flags.string({description: 'also write the verdict as Markdown to this file (e.g. "$GITHUB_STEP_SUMMARY")'}),
     'update-baseline': Flags.boolean({description: 'write the current results to --baseline (atomically) instead of judging them'}),
-    'baseline-runs': Flags.integer({description: 'with --update-baseline: measure this many runs (default 3) and pool them, so no single run\'s luck becomes the reference', min: 1, dependsOn: ['update-baseline']}),
+    'baseline-runs': Flags.integer({description: 'with --update-baseline: measure this many runs (default 5) and pool them: the runs\' spread is what later checks judge drift by, and one baseline\'s luck is shared by every check against it', min: 1, dependsOn: ['update-baseline']}),
     out: Flags.string({description: 'when the gate runs the benchmark: also write the measured results here'}),
     inconclusive: Flags.option({description: 'exit code of an inconclusive verdict: exit-3 (its own code), fail (exit 1) or pass (exit 0); the report still says inconclusive', options: INCONCLUSIVE_POLICIES, default: 'exit-3'})(),
     reruns: Flags.integer({description: 'when the gate runs the benchmark: measure again at most this many times while a timing row is inconclusive (or to confirm a fail), judging the pooled samples', default: 20, min: 0}),
@@ -103,7 +103,7 @@ Exit codes: 0 pass, 1 regression (fail), 2 usage or input error (missing file, a
     }
 
     if (flags['update-baseline']) {
-      const current = flags.current ? await loadResults(flags.current) : await measureRuns(measure, flags['baseline-runs'] ?? 3)
+      const current = flags.current ? await loadResults(flags.current) : await measureRuns(measure, flags['baseline-runs'] ?? 5)
       if (flags.out && !flags.current) await writeJsonAtomic(flags.out, current)
       return this.updateBaseline(flags.baseline, baseline, current, options, flags.markdown)
     }

@@ -46,13 +46,19 @@ export function compareResults(baseline: ResultsFile, current: ResultsFile, opti
   const settings = resolveSettings(options)
   assertComparable(baseline, current)
   const wanted = new Set(settings.metrics)
-  const rows: GateRow[] = []
+  const planned: Array<GateRow | PendingRow> = []
   for (const base of baseline.scenarios) {
     const other = current.scenarios.find((scenario) => scenario.scenario === base.scenario)!
-    rows.push(...timingRows(base, other, settings, wanted))
-    rows.push(...libraryRows(base, other, settings, wanted))
-    rows.push(...treeRows(base, other, wanted))
+    planned.push(...timingRows(base, other, settings, wanted))
+    planned.push(...libraryRows(base, other, settings, wanted))
+    planned.push(...treeRows(base, other, wanted))
   }
+  // The verdict is a family of timing judgements: any one false fail fails the build. Each row's
+  // interval is therefore at 1 − (1 − confidence)/k for k compared rows (Bonferroni), so the
+  // whole report is wrong with chance at most 1 − confidence.
+  const timed = planned.filter((row) => typeof row === 'function').length
+  const rowConfidence = 1 - (1 - settings.confidence) / Math.max(1, timed)
+  const rows = planned.map((row) => (typeof row === 'function' ? row(rowConfidence) : row))
 
   const counts = Object.fromEntries(VERDICTS.map((verdict) => [verdict, 0])) as Record<Verdict, number>
   for (const row of rows) counts[row.verdict]++
@@ -65,7 +71,7 @@ export function compareResults(baseline: ResultsFile, current: ResultsFile, opti
     schema: 'holobench-gate',
     schemaVersion: 2,
     verdict,
-    settings,
+    settings: {...settings, rowConfidence},
     baseline: identity(baseline),
     current: identity(current),
     counts,
@@ -94,9 +100,12 @@ function resolveSettings(options: CompareOptions): GateSettings {
   return {threshold, quantile, clock, confidence, resamples, seed: options.seed ?? 1, bytesTolerance, metrics}
 }
 
-function timingRows(base: ScenarioResult, other: ScenarioResult, settings: GateSettings, wanted: Set<GateMetric>): GateRow[] {
+/** A timing row waiting for the per-row confidence, known once every row is counted. */
+type PendingRow = (rowConfidence: number) => GateRow
+
+function timingRows(base: ScenarioResult, other: ScenarioResult, settings: GateSettings, wanted: Set<GateMetric>): Array<GateRow | PendingRow> {
   const variants = [...new Set([...base.rows, ...other.rows].map((row) => row.variant))]
-  const rows: GateRow[] = []
+  const rows: Array<GateRow | PendingRow> = []
   for (const variant of variants) {
     for (const metric of TIMING_METRICS) {
       const reference = REFERENCE[metric]
@@ -120,12 +129,15 @@ function timingRows(base: ScenarioResult, other: ScenarioResult, settings: GateS
         continue
       }
       const times = series.map((result) => (clock === 'cpu' ? result.cpuSamples! : result.samples))
-      const result = ratioChange(
-        {variant: times[0], reference: times[1]},
-        {variant: times[2], reference: times[3]},
-        {resamples: settings.resamples, confidence: settings.confidence, quantile: settings.quantile, seed: hashSeed(settings.seed, base.scenario, variant, metric)},
-      )
-      rows.push({...row, clock, ...result, detectable: detectableChange(result.interval, settings), verdict: judgeTiming(result.change, result.interval, settings)})
+      const runs = series.map((result) => result.runSizes)
+      rows.push((confidence) => {
+        const result = ratioChange(
+          {variant: times[0], reference: times[1], variantRuns: runs[0], referenceRuns: runs[1]},
+          {variant: times[2], reference: times[3], variantRuns: runs[2], referenceRuns: runs[3]},
+          {resamples: settings.resamples, confidence, quantile: settings.quantile, seed: hashSeed(settings.seed, base.scenario, variant, metric)},
+        )
+        return {...row, clock, ...result, detectable: detectableChange(result.interval, {...settings, confidence}), verdict: judgeTiming(result.change, result.interval, settings)}
+      })
     }
   }
   return rows

@@ -1,7 +1,8 @@
 /**
  * Pool several runs of the same benchmark settings into one results file: each row's samples
  * are concatenated in run order and its statistics recomputed, so the pooled file reads like
- * one longer run. Used when the gate measures again to settle an unclear verdict.
+ * one longer run, except that `runSizes` keeps where each run's samples start. Used when the gate
+ * measures again to settle an unclear verdict, and for baselines of several runs.
  */
 import type {ResultsFile, VariantResult} from '../bench/results.js'
 import {madOutliers, ratioOfMedians, summarize} from '../bench/stats.js'
@@ -13,6 +14,8 @@ export function poolResults(runs: readonly ResultsFile[]): ResultsFile {
   const pooled: ResultsFile = structuredClone(first)
   for (const scenario of pooled.scenarios) {
     for (const row of scenario.rows) {
+      // Run boundaries survive pooling, so the gate can see how much runs differ among themselves.
+      row.runSizes = row.runSizes ?? [row.samples.length]
       for (const other of rest) {
         const match = other.scenarios.find((s) => s.scenario === scenario.scenario)?.rows.find((r) => r.variant === row.variant)
         if (row.status !== 'ok') continue
@@ -22,6 +25,7 @@ export function poolResults(runs: readonly ResultsFile[]): ResultsFile {
           continue
         }
         row.samples.push(...match.samples)
+        row.runSizes.push(...(match.runSizes ?? [match.samples.length]))
         // CPU times stay only while every pooled run has them, so they keep matching samples.
         if (row.cpuSamples && match.cpuSamples) row.cpuSamples.push(...match.cpuSamples)
         else delete row.cpuSamples
@@ -31,6 +35,7 @@ export function poolResults(runs: readonly ResultsFile[]): ResultsFile {
     const floor = ok(scenario.rows, 'floor')
     for (const row of scenario.rows) {
       if (row.status !== 'ok') {
+        delete row.runSizes
         Object.assign(row, {stats: null, ratioToGzip: null, ratioToFloor: null, outliers: []})
         continue
       }

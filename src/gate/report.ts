@@ -55,6 +55,20 @@ export interface GateRow {
   detectable?: number
   verdict: Verdict
   reason?: string
+  /** Timing rows judged over pooled runs: how many, and how much runs differed among themselves. */
+  runs?: RunSpread
+}
+
+/**
+ * Runs behind a timing row; the larger side's run-to-run standard deviation of log(ratio) (a
+ * fraction, e.g. 0.04 ≈ 4%); and the degrees of freedom of the t interval (0: one run a side, the
+ * spread not estimable, so only restore noise is in the interval).
+ */
+export interface RunSpread {
+  baseline: number
+  current: number
+  sd: number
+  df: number
 }
 
 export interface RunIdentity {
@@ -71,7 +85,14 @@ export interface GateSettings {
   quantile: number
   /** auto: CPU times where both runs recorded them for all four series, else wall-clock. */
   clock: ClockChoice
+  /** Joint confidence of all timing rows together (default 0.95). */
   confidence: number
+  /**
+   * Confidence of each timing row's interval: 1 − (1 − confidence)/k over the k rows compared
+   * (Bonferroni), so that one false fail among many rows stays as rare as `confidence` says.
+   * Absent in version-2 reports written before it existed (then equal to confidence).
+   */
+  rowConfidence?: number
   resamples: number
   seed: number
   bytesTolerance: number

@@ -21,10 +21,11 @@ export function gateColumns(settings: GateSettings): GateColumn[] {
     {header: 'Current', align: 'right', cell: (row) => formatValue(row.metric, row.current)},
     {header: 'Change', align: 'right', cell: (row) => (row.change === null ? '-' : formatChange(row.change))},
     {
-      header: `${Math.round(settings.confidence * 100)}% interval`,
+      header: `${Math.round(settings.confidence * 100)}% joint interval`,
       align: 'right',
       cell: (row) => (row.interval ? `[${formatChange(row.interval[0])}, ${formatChange(row.interval[1])}]` : '-'),
     },
+    {header: 'Runs', align: 'right', cell: (row) => (row.runs ? `${row.runs.baseline}/${row.runs.current}` : row.interval ? '1/1' : '-')},
     {header: 'Detectable', align: 'right', cell: (row) => (row.detectable === undefined ? '-' : formatChange(row.detectable))},
     {header: 'Verdict', align: 'left', cell: (row) => row.verdict},
     {header: 'Note', align: 'left', cell: (row) => row.reason ?? ''},
@@ -97,6 +98,11 @@ export function verdictLine(report: GateReport): string {
   }
 }
 
+function rowPercent(settings: GateSettings): string {
+  const row = (settings.rowConfidence ?? settings.confidence) * 100
+  return `${Number(row.toFixed(row >= 99.95 ? 2 : 1))}%`
+}
+
 /** How verdicts were decided, in words, so a reader of a failed job knows what "fail" means. */
 export function rulesLine(settings: GateSettings): string {
   const confidence = `${Math.round(settings.confidence * 100)}%`
@@ -104,7 +110,8 @@ export function rulesLine(settings: GateSettings): string {
   const statistic = settings.quantile === 0.5 ? 'median' : `p${Math.round(settings.quantile * 100)}`
   return (
     `Timing rows compare in-run ratios of the ${statistic} restore time (variant/gzip, variant/floor; ` +
-    `Clock: cpu = process CPU time, wall = elapsed), with a ${confidence} bootstrap interval of the change. ` +
+    `Clock: cpu = process CPU time, wall = elapsed), with an interval of the change: a bootstrap over restores, widened to Student's t over runs ` +
+    `when both sides pooled runs (Runs: baseline/current), at ${rowPercent(settings)} per row so that the ${confidence} holds for all timing rows jointly. ` +
     `fail: the interval is above 0 and the change above ${fail}; ` +
     `pass: the interval is below ${fail} and the change below ${formatChange(settings.threshold / 2)}; improved: a pass with the interval below 0 and the change below ${formatChange(-settings.threshold)}; ` +
     `inconclusive: anything else. Detectable: the smallest true regression the row would fail with 80% probability. ` +

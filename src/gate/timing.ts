@@ -8,28 +8,37 @@
  * gives a percentile interval on the change itself, carrying the uncertainty of both runs and
  * both sides of each ratio.
  *
+ * Restores of one run share that run's luck, so the change also carries a between-run part the
+ * restore bootstrap cannot see (./run-variance.ts). When the files say which samples came from
+ * which pooled run (two or more on a side), the interval is Student's t over runs: few runs,
+ * wide interval. One run a side: restores only.
+ *
  * Q defaults to the 10th percentile, not the median: contention on a shared machine only ever
  * adds time, so the low quantiles of a run are the restores the machine disturbed least. On a
  * loaded 2-core machine the run-to-run spread of the change was 5–10× smaller with Q = p10 than
  * with the median, at no cost in detecting a slowdown that shifts every restore. `quantile: 0.5`
  * gives the ratio of medians.
  */
+import tQuantile from '@stdlib/stats-base-dists-t-quantile'
+
 import {bootstrapDistribution, percentileInterval} from '../bench/bootstrap.js'
 import {quantile, quantileSorted} from '../bench/quantile.js'
-import type {Verdict} from './report.js'
+import type {RunSpread, Verdict} from './report.js'
+import {runVariance, splitRuns, type RunSeries} from './run-variance.js'
 
-export interface RatioSamples {
-  /** Restore times of the variant being judged (seconds). */
-  variant: readonly number[]
-  /** Restore times of the reference row in the same run: gzip or floor. */
-  reference: readonly number[]
-}
+/**
+ * Restore times (seconds) of the variant being judged and of the reference row in the same run
+ * (gzip or floor), with the samples each pooled run contributed (absent: one run).
+ */
+export type RatioSamples = RunSeries
 
 export interface TimingChange {
   baseline: number
   current: number
   change: number
   interval: [number, number]
+  /** The between-run part, when both files carry run sizes (otherwise absent: restores only). */
+  runs?: RunSpread
 }
 
 export interface BootstrapSettings {
@@ -50,7 +59,27 @@ export function ratioChange(baseline: RatioSamples, current: RatioSamples, setti
   const at = (samples: readonly number[]) => quantile(samples, settings.quantile)
   const before = at(baseline.variant) / at(baseline.reference)
   const after = at(current.variant) / at(current.reference)
-  return {baseline: before, current: after, change: after / before - 1, interval: percentileInterval(distribution, settings.confidence)}
+  const change = after / before - 1
+  const restoresOnly = percentileInterval(distribution, settings.confidence)
+  const spread = runVariance(baseline, current, settings.quantile)
+  const counts = {baseline: splitRuns(baseline.variant, baseline.variantRuns).length, current: splitRuns(current.variant, current.variantRuns).length}
+  if (!spread) return {baseline: before, current: after, change, interval: restoresOnly, ...(counts.baseline + counts.current > 2 ? {runs: {...counts, sd: 0, df: 0}} : {})}
+  const runs: RunSpread = {...counts, sd: Math.sqrt(Math.max(spread.baseline.variance ?? 0, spread.current.variance ?? 0)), df: Number(spread.df.toFixed(1))}
+  // On the log scale, where runs were compared; never narrower than the restores alone allow.
+  const se = Math.sqrt(Math.max(logVariance(distribution), spread.variance))
+  const critical = tQuantile(0.5 + settings.confidence / 2, Math.max(1, spread.df))
+  const center = Math.log1p(change)
+  const interval: [number, number] = [Math.min(restoresOnly[0], Math.expm1(center - critical * se)), Math.max(restoresOnly[1], Math.expm1(center + critical * se))]
+  return {baseline: before, current: after, change, interval, runs}
+}
+
+function logVariance(changes: Float64Array): number {
+  let mean = 0
+  for (const value of changes) mean += Math.log1p(value)
+  mean /= changes.length
+  let sum = 0
+  for (const value of changes) sum += (Math.log1p(value) - mean) ** 2
+  return sum / (changes.length - 1)
 }
 
 export interface Thresholds {

@@ -83,6 +83,14 @@ export function validateResults(original: unknown, name: string): ResultsFile {
       for (const key of ['ratioToGzip', 'ratioToFloor']) {
         if (row[key] !== null) check.shape(check.object(row[key], `${rowAt}.${key}`), `${rowAt}.${key}`, {value: 'number', low: 'number', high: 'number'})
       }
+      if (row.runSizes !== undefined) {
+        check.type(row.runSizes, 'number[]', `${rowAt}.runSizes`)
+        const sizes = row.runSizes as number[]
+        const total = sizes.reduce((sum, size) => sum + size, 0)
+        if (!sizes.every((size) => Number.isInteger(size) && size > 0) || total !== (row.samples as number[]).length) {
+          throw schemaError(name, `${rowAt}.runSizes must be positive whole numbers adding up to the ${(row.samples as number[]).length} samples (got ${JSON.stringify(sizes)})`)
+        }
+      }
       if (row.strategyCounts !== undefined) {
         for (const [key, count] of Object.entries(check.object(row.strategyCounts, `${rowAt}.strategyCounts`))) check.type(count, 'number', `${rowAt}.strategyCounts.${key}`)
       }
