@@ -12,7 +12,8 @@
  * issue's cold figures directly: RCC's own hololibs, RCC's lift, start-up, first vs fifth drop. Targets (ratios of medians, 95% bootstrap
  * intervals): drop ≤ 1.0× RCC main and ≤ 1.0× the fork (stretch 0.7×); lift --codec zstd ≤ 1.0×
  * the fork's lift; `--version` ≤ 0.15 s; first drop in a process ≤ 1.3× the fifth; with --memory,
- * bench/memory.ts (peak RSS < 512 MB on a 1.5 GiB file, every codec).
+ * bench/memory.ts (peak RSS < 512 MB on a 1.5 GiB file, every codec). Where GNU time is
+ * installed, each row also gets its CPU time (user + system, all threads) and peak RSS.
  */
 import {execFileSync, spawnSync} from 'node:child_process'
 import {cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
