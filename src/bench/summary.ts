@@ -26,13 +26,14 @@ function scenarioTable(scenario: ScenarioResult): string[] {
     ...(scenario.engineLibraries ?? []).map((l) => `${l.engine}'s own ${(l.storedBytes / 1e6).toFixed(1)} MB (lift ${l.liftSeconds.toFixed(2)} s)`),
   ].join(' · ')
   const rows = scenario.rows.map((row) => cells(row))
-  const widths = HEADERS.map((h, i) => Math.max(h.length, ...rows.filter((r) => r.length > 1).map((r) => r[i].length)))
-  const fmt = (r: string[]) => (r.length === 1 ? r[0] : r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '))
+  // Rows that were not timed are [name, status]: the name still takes the name column's width.
+  const widths = HEADERS.map((h, i) => Math.max(h.length, ...rows.filter((r) => r.length > 2 || i === 0).map((r) => r[i].length)))
+  const fmt = (r: string[]) => (r.length === 2 ? `${r[0].padEnd(widths[0])}  ${r[1]}` : r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '))
   return [title, `libraries: ${libs}`, fmt(HEADERS), ...rows.map((r) => fmt(r))]
 }
 
 function cells(row: VariantResult): string[] {
-  if (row.status !== 'ok' || !row.stats) return [`${label(row).padEnd(14)}${row.status}: ${row.reason ?? ''}`]
+  if (row.status !== 'ok' || !row.stats) return [label(row), `${row.status}: ${row.reason ?? ''}`]
   const s = row.stats
   const flagged = row.outliers.length > 0 ? ` (${row.outliers.length} outlier${row.outliers.length > 1 ? 's' : ''})` : ''
   return [
