@@ -26,7 +26,7 @@ The same scenario and seed always give the same bytes (compare the printed tree 
     scenario: Flags.string({char: 's', required: true, description: 'scenario name: small, medium, large, medium-lowreloc, large-lowreloc, or your own scenarios/<name>.json'}),
     out: Flags.string({char: 'o', description: 'write the tree to <out>/<identity> instead of the corpora/ cache'}),
     seed: Flags.integer({description: 'generator seed: another seed gives another tree of the same shape', default: 1, min: 0}),
-    upgrade: Flags.integer({description: 'write the space after this percent of its packages were upgraded (same identity, other bytes)', min: 0, max: 100}),
+    upgrade: Flags.integer({description: 'write the space after this percent of its packages were upgraded (same identity, other bytes; rounded, at least one package: the output says how many)', min: 0, max: 100}),
   }
 
   async run(): Promise<GenerateResult> {

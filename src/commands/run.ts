@@ -133,12 +133,13 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
         this.logToStderr(`reports: ${files.join(', ')}`)
       }
 
-      // The answer first, in the words the reports use; the full table below it.
+      // The answer first, in the words the reports use; the full table below it. A candidates run
+      // asks "what would make restores faster", so its table (time, disk, RCC-readable) comes first.
+      const candidates = renderCandidatesText(results)
+      if (candidates) this.log(`${candidates}\n`)
       this.log(renderAnswer(results))
       this.log('')
       this.log(renderSummary(results))
-      const candidates = renderCandidatesText(results)
-      if (candidates) this.log(`\n${candidates}`)
       const note = unsavedNote(out, this.jsonEnabled())
       if (note) this.logToStderr(note)
       return results
