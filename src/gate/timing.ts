@@ -37,7 +37,7 @@ export interface TimingChange {
   current: number
   change: number
   interval: [number, number]
-  /** The between-run part, when both files carry run sizes (otherwise absent: restores only). */
+  /** Runs behind the change and their spread, when a side pooled two runs or more (absent: restores only). */
   runs?: RunSpread
 }
 
