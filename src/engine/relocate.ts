@@ -23,18 +23,27 @@ export function findRelocations(data: Uint8Array, needle: Uint8Array, base = 0, 
  */
 export class RelocationScanner {
   readonly offsets: number[] = []
+  /** The last needle.length - 1 bytes pushed (fewer at the start): where a match may begin. */
   private carry: Buffer = Buffer.alloc(0)
-  private consumed = 0 // bytes of the stream before `carry`
+  private position = 0 // bytes of the stream before the next chunk
 
   constructor(private readonly needle: Uint8Array) {}
 
   push(chunk: Uint8Array): void {
-    if (this.needle.length === 0) return
-    const window = this.carry.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.carry, chunk])
-    findRelocations(window, this.needle, this.consumed, this.offsets)
-    const keep = Math.min(this.needle.length - 1, window.length)
-    this.consumed += window.length - keep
+    const n = this.needle.length
+    if (n === 0) return
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    // Matches that begin in the carried tail and end in this chunk: searched in the tail and the
+    // chunk's first bytes only, so the chunk itself is never copied (a big file is 1 MiB chunks).
+    if (this.carry.length > 0) {
+      const joint = Buffer.concat([this.carry, buffer.subarray(0, n - 1)])
+      const base = this.position - this.carry.length
+      for (let at = joint.indexOf(this.needle); at !== -1 && at < this.carry.length; at = joint.indexOf(this.needle, at + 1)) this.offsets.push(base + at)
+    }
+
+    findRelocations(buffer, this.needle, this.position, this.offsets)
     // Copy, so the carried tail does not pin the whole chunk in memory.
-    this.carry = Buffer.from(window.subarray(window.length - keep))
+    this.carry = buffer.length >= n - 1 ? Buffer.from(buffer.subarray(buffer.length - (n - 1))) : Buffer.concat([this.carry, buffer]).subarray(-(n - 1))
+    this.position += buffer.length
   }
 }

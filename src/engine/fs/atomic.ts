@@ -11,7 +11,19 @@ import {HoloError} from '../errors.js'
  * name their temp files in the target differently (restore/part-name.ts).
  */
 export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`)
+  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomHex8()}`)
+}
+
+// Random bytes drawn 4 KiB at a time: one call per temp name cost a lift of 2,400 files 15-20 ms.
+let randomPool = Buffer.alloc(0)
+let randomAt = 0
+function randomHex8(): string {
+  if (randomAt + 4 > randomPool.length) {
+    randomPool = randomBytes(4096)
+    randomAt = 0
+  }
+  randomAt += 4
+  return randomPool.toString('hex', randomAt - 4, randomAt)
 }
 
 /** True for the temp names `tempPathFor` makes: check and migrate clean these up after a crash. */
