@@ -5,7 +5,8 @@ import {pipeline} from 'node:stream/promises'
 
 import {classifyLeftover, removeLeftovers} from '../check/leftovers.js'
 import type {Leftover} from '../check/leftovers.js'
-import {STREAM_THRESHOLD_BYTES, compressBuffer, createCompressStream} from '../codec/index.js'
+import {compressBuffer} from '../codec/compress.js'
+import {STREAM_THRESHOLD_BYTES} from '../codec/whole.js'
 import {createDigester, digestBuffer} from '../digest.js'
 import {fsyncFile, tempPathFor, writeFileAtomic, writeFileAtomicUnsyncedSync} from '../fs/atomic.js'
 import {RelocationScanner, findRelocations} from '../relocate.js'
@@ -136,7 +137,8 @@ export class LibraryWriter {
         // A chunk of STREAM_THRESHOLD_BYTES is one zstd frame (codec/zstd-stream.ts): no copy to cut frames.
         createReadStream(task.path, {highWaterMark: STREAM_THRESHOLD_BYTES}),
         tap,
-        createCompressStream(settings.codec, {level: settings.level, zstdBackend: settings.zstdBackend, path: task.path}),
+        // Loaded when a file is this big: the streams are most of the codec layer's start-up.
+        (await import('../codec/index.js')).createCompressStream(settings.codec, {level: settings.level, zstdBackend: settings.zstdBackend, path: task.path}),
         counter,
         createWriteStream(temp, {flags: 'wx', mode: libraryFileMode(task.mode)}),
       )
