@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import type {CommandIo} from './command-io.js'
 import {reportThroughOclif} from './command-io.js'
 import {MANIFEST} from './manifest.js'
+import {plainWarning} from './plain-warning.js'
 import {PhaseLines, ProgressBar, type ProgressSink} from './progress.js'
 
 /**
@@ -97,9 +98,13 @@ export async function runFast(argv: string[], root: string): Promise<boolean> {
   const io: CommandIo = {
     log: (line) => quiet || process.stdout.write(`${line}\n`),
     logToStderr: (line) => quiet || process.stderr.write(`${line}\n`),
-    // oclif's own formatting (wrapped, indented); its errors module alone is a third of oclif's load.
+    // oclif's own formatting (wrapped, indented); its errors module alone is a third of oclif's
+    // load, so where the output takes no colour the same lines are made here (plain-warning.ts).
     async warn(message) {
-      if (!quiet) (await import('@oclif/core/errors')).warn(message)
+      if (quiet) return
+      const plain = plainWarning(message)
+      if (plain === undefined) (await import('@oclif/core/errors')).warn(message)
+      else process.stderr.write(plain)
     },
     progress(label) {
       if (quiet) return undefined

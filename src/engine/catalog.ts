@@ -154,7 +154,7 @@ export async function saveCatalog(root: string, catalog: Catalog, options: SaveC
   // RCC always compresses catalogs, even in a compress.no library; gzip is what every RCC reads.
   const codec = options.codec === 'none' ? 'gzip' : options.codec
   // Loaded here: a drop, which only reads catalogs, does not load the compressors and streams.
-  const {compressBuffer} = await import('./codec/index.js')
+  const {compressBuffer} = await import('./codec/compress.js')
   const stored = await compressBuffer(codec, json, {level: options.level, zstdBackend: options.zstdBackend})
   await writeFileAtomic(`${path}.info`, goJson(catalogInfo(catalog)), {fsync: options.fsync})
   await writeFileAtomic(path, stored, {fsync: options.fsync})
