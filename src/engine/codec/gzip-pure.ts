@@ -1,21 +1,20 @@
-import {
-  Deflate,
-  Inflate,
-  ZStream,
-  Z_BUF_ERROR,
-  Z_NO_FLUSH,
-  Z_OK,
-  Z_STREAM_END,
-  gzip,
-  zlibInflate,
-  zlibInflateEnd,
-  zlibInflateInit2,
-  zlibInflateReset,
-} from 'pako'
+import {createRequire} from 'node:module'
+
+import type * as Pako from 'pako'
 
 import {AsyncTransform} from './async-transform.js'
 import {OutputLimitError} from './output-limit.js'
 import type {StreamDecoder} from './stream-decoder.js'
+
+/**
+ * pako, loaded on first use: only the gzip-pure codec and `--gzip-backend pako` need it, and
+ * loading it costs every process that streams a file ~6-8 ms (Node 20).
+ */
+let loaded: typeof Pako | undefined
+function pako(): typeof Pako {
+  loaded ??= createRequire(import.meta.url)('pako') as typeof Pako
+  return loaded
+}
 
 /** gzip in pure JavaScript (pako): the baseline for machines without native zlib bindings. */
 
@@ -24,7 +23,7 @@ const OUTPUT_CHUNK = 64 * 1024
 const GZIP_WINDOW_BITS = 16 + 15
 
 export function pakoGzip(data: Uint8Array, level: number): Buffer {
-  const out = gzip(data, {level: level as 1})
+  const out = pako().gzip(data, {level: level as 1})
   return Buffer.from(out.buffer, out.byteOffset, out.length)
 }
 
@@ -33,7 +32,7 @@ export function pakoGzip(data: Uint8Array, level: number): Buffer {
  * input, and OutputLimitError as soon as the output passes `limit` bytes.
  */
 export function pakoGunzip(stored: Uint8Array, limit: number): Buffer {
-  const inflate = new Inflate({chunkSize: OUTPUT_CHUNK})
+  const inflate = new (pako().Inflate)({chunkSize: OUTPUT_CHUNK})
   const chunks: Uint8Array[] = []
   let total = 0
   inflate.onData = (chunk: Uint8Array) => {
@@ -48,11 +47,11 @@ export function pakoGunzip(stored: Uint8Array, limit: number): Buffer {
 
 /** Streaming deflate: output per push is at most about the input's size, so no throttling needed. */
 export class PakoGzipEncoder {
-  private readonly deflate: Deflate
+  private readonly deflate: Pako.Deflate
   private out: Uint8Array[] = []
 
   constructor(level: number) {
-    this.deflate = new Deflate({level: level as 1, gzip: true, chunkSize: OUTPUT_CHUNK})
+    this.deflate = new (pako().Deflate)({level: level as 1, gzip: true, chunkSize: OUTPUT_CHUNK})
     this.deflate.onData = (chunk) => void this.out.push(chunk)
   }
 
@@ -71,14 +70,14 @@ export class PakoGzipEncoder {
  * OUTPUT_CHUNK pieces, each awaited, so a deflate bomb cannot fill memory.
  */
 export class PakoGunzipDecoder implements StreamDecoder {
-  private readonly strm = new ZStream()
+  private readonly strm = new (pako().ZStream)()
   /** A member just ended; the next byte starts another one (or nothing). */
   private memberEnded = false
   private consumed = 0
 
   constructor(private readonly emit: (out: Uint8Array) => Promise<void>) {
-    const status = zlibInflateInit2(this.strm, GZIP_WINDOW_BITS)
-    if (status !== Z_OK) throw new Error(`pako inflateInit2 failed (${status})`)
+    const status = pako().zlibInflateInit2(this.strm, GZIP_WINDOW_BITS)
+    if (status !== pako().Z_OK) throw new Error(`pako inflateInit2 failed (${status})`)
     this.newOutput()
   }
 
@@ -89,10 +88,11 @@ export class PakoGunzipDecoder implements StreamDecoder {
     strm.avail_in = chunk.length
     while (strm.avail_in > 0) {
       if (this.memberEnded) {
-        zlibInflateReset(strm)
+        pako().zlibInflateReset(strm)
         this.memberEnded = false
       }
       const before = strm.avail_in
+      const {zlibInflate, Z_NO_FLUSH, Z_STREAM_END, Z_OK, Z_BUF_ERROR} = pako()
       const status = zlibInflate(strm, Z_NO_FLUSH)
       this.consumed += before - strm.avail_in
       if (status === Z_STREAM_END) {
@@ -108,7 +108,7 @@ export class PakoGunzipDecoder implements StreamDecoder {
 
   async end(): Promise<void> {
     await this.flushOutput()
-    zlibInflateEnd(this.strm)
+    pako().zlibInflateEnd(this.strm)
     if (!this.memberEnded) throw new Error(`unexpected end of gzip data after ${this.consumed} bytes (truncated)`)
   }
 

@@ -1,6 +1,7 @@
 import {HoloError} from '../errors.js'
 import type {ZstdBackend} from '../types.js'
 import {napiAvailable, napiCompress, napiDecompress} from './zstd-napi.js'
+import {COALESCE_MAX_STORED_BYTES, decodeCoalesced} from './zstd-coalesce.js'
 import {OutputLimitError, wholeDecodeCap} from './output-limit.js'
 import {type WalkedFrame, ZstdFormatError, walkZstdFrames} from './zstd-frames.js'
 import {zlibZstdAvailable, zlibZstdCompress, zlibZstdDecompressFrame, zlibZstdDecompressFrameSync} from './zstd-zlib.js'
@@ -64,7 +65,8 @@ export async function zstdDecompress(stored: Buffer, backend: ZstdBackend, limit
   if (frames.length === 0) return Buffer.alloc(0) // only skippable frames
   const bound = outputBound(frames, limit)
   if (backend === 'napi' && bound <= wholeDecodeCap(limit)) {
-    const out = await napiDecompress(stored)
+    const size = frames.length === 1 ? frames[0].header.contentSize : undefined
+    const out = size !== undefined && stored.length <= COALESCE_MAX_STORED_BYTES ? await decodeCoalesced(stored, size) : await napiDecompress(stored)
     if (out.length > limit) throw new OutputLimitError(limit)
     return out
   }

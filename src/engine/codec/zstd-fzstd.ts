@@ -1,8 +1,17 @@
-import {Decompress} from 'fzstd'
+import {createRequire} from 'node:module'
+
+import type {Decompress} from 'fzstd'
 
 import {OutputLimitError} from './output-limit.js'
 import {ZstdFrameWalker} from './zstd-frames.js'
 import type {Emit, StreamDecoder} from './stream-decoder.js'
+
+/** fzstd, loaded on first use: most processes never decode a frame with it (~4-7 ms to load). */
+let loaded: typeof import('fzstd') | undefined
+function fzstd(): typeof import('fzstd') {
+  loaded ??= createRequire(import.meta.url)('fzstd') as typeof import('fzstd')
+  return loaded
+}
 
 /**
  * Pure-JS streaming zstd decoding (fzstd) for one frame too big to decode whole on Node without
@@ -17,7 +26,7 @@ export class FzstdFrameDecoder implements StreamDecoder {
   private out: Uint8Array[] = []
 
   constructor(private readonly emit: Emit) {
-    this.decoder = new Decompress((chunk) => void this.out.push(chunk))
+    this.decoder = new (fzstd().Decompress)((chunk) => void this.out.push(chunk))
   }
 
   /** Feed whole blocks: fzstd re-concatenates a partial block on every push. */
@@ -66,7 +75,7 @@ export class FzstdFrameDecoder implements StreamDecoder {
 export function fzstdDecompressFrame(frame: Uint8Array, limit: number): Buffer {
   const chunks: Uint8Array[] = []
   let total = 0
-  const decoder = new Decompress((chunk) => {
+  const decoder = new (fzstd().Decompress)((chunk) => {
     total += chunk.length
     if (total > limit) throw new OutputLimitError(limit)
     chunks.push(chunk)

@@ -27,8 +27,12 @@ export interface BatchReply {
 }
 
 // Files in flight in one lane: while one awaits the (async-only) zstd binding, the next one's
-// synchronous reads and writes proceed.
+// synchronous reads and writes proceed. Up to IN_FLIGHT of any size (at most ~4 x (4 + 4) MiB),
+// and beyond them up to IN_FLIGHT_SMALL files of at most SMALL_FILE_BYTES, whose zstd frames are
+// then decoded in groups (codec/zstd-coalesce.ts).
 const IN_FLIGHT = 4
+const IN_FLIGHT_SMALL = 16
+const SMALL_FILE_BYTES = 64 * 1024
 
 /**
  * Restore a batch; the first failure stops it and comes back in the reply, with the entry named.
@@ -40,8 +44,10 @@ export async function runBatch(request: BatchRequest, yieldMs?: number): Promise
   let next = 0
   let failure: unknown
   let turned = performance.now()
-  const lane = async () => {
+  const lane = async (_: unknown, index: number) => {
     while (next < request.tasks.length && failure === undefined) {
+      // The extra lanes take small files only, and end at the first big one.
+      if (index >= IN_FLIGHT && request.tasks[next].size > SMALL_FILE_BYTES) return
       const k = next++
       const task = request.tasks[k]
       try {
@@ -59,7 +65,7 @@ export async function runBatch(request: BatchRequest, yieldMs?: number): Promise
     }
   }
 
-  await Promise.all(Array.from({length: IN_FLIGHT}, lane))
+  await Promise.all(Array.from({length: request.op === 'restore' ? IN_FLIGHT_SMALL : IN_FLIGHT}, lane))
   const reply: BatchReply = {id: request.id, stats}
   if (failure !== undefined) reply.error = serializeError(failure)
   return reply
