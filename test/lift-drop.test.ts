@@ -5,7 +5,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 
 import {loadCatalog} from '../src/engine/catalog.js'
 import {detectFormat} from '../src/engine/codec/index.js'
-import {drop} from '../src/engine/drop.js'
+import {WHOLE_BIG_FILE_BYTES, drop} from '../src/engine/drop.js'
 import {lift} from '../src/engine/lift.js'
 import type {CodecName} from '../src/engine/types.js'
 import {IDENTITY, OTHER_IDENTITY, makeSampleTree, snapshotTree, tempDir, useSampleTree} from './helpers/tree.js'
@@ -89,14 +89,15 @@ describe('restoring over an existing target', () => {
   })
 })
 
-describe('large files stream through bounded memory', () => {
-  it.each(['zstd', 'gzip'] as CodecName[])('round-trips a file above the stream threshold with %s', async (codec) => {
+describe('big files: decoded whole up to WHOLE_BIG_FILE_BYTES, streamed through bounded memory above it', () => {
+  const sizes = [40 * 1024 * 1024, WHOLE_BIG_FILE_BYTES + 1024 * 1024]
+  it.each((['zstd', 'gzip'] as CodecName[]).flatMap((codec) => sizes.map((size) => [codec, size] as const)))('round-trips a big file with %s, %i bytes', async (codec, size) => {
     const {dir, cleanup} = await tempDir()
     try {
-      const big = await makeSampleTree(join(dir, 'src'), IDENTITY, {bigFileBytes: 40 * 1024 * 1024})
+      const big = await makeSampleTree(join(dir, 'src'), IDENTITY, {bigFileBytes: size})
       const {catalog} = await lift({source: big, library: join(dir, 'lib'), codec})
       const loaded = await loadCatalog(catalog)
-      expect(loaded.tree.subdirs.lib.files['big.dat'].rewrite).toEqual([1000, 40 * 1024 * 1024 - IDENTITY.length - 5])
+      expect(loaded.tree.subdirs.lib.files['big.dat'].rewrite).toEqual([1000, size - IDENTITY.length - 5])
       const target = join(dir, 'out', OTHER_IDENTITY)
       const result = await drop({catalog, target})
       expect(result.rewritten).toBe(5)

@@ -52,7 +52,7 @@ function frame(content: Buffer, declared = content.length): Buffer {
   head.writeUInt32LE(0xfd2fb528, 0)
   head[4] = 0xa0 // FCS field 4 bytes (flag 2), Single_Segment_flag
   head.writeUInt32LE(declared, 5)
-  const parts = [head]
+  const parts: Uint8Array[] = [head]
   let at = 0
   do {
     const block = content.subarray(at, at + 128 * 1024)

@@ -22,6 +22,7 @@ import {partSuffixFor} from './restore/part-name.js'
 import {readPackIndex, restoreFromPack, splitForPack} from './restore/pack.js'
 import type {PackIndex} from './restore/pack.js'
 import {restoreLanes, runOnWorkers, warmUpRestoreWorkers} from './restore/pool.js'
+import {restoreFile} from './restore/restore-file.js'
 import type {RestoreLanes} from './restore/pool.js'
 import {isUnchanged} from './restore/unchanged.js'
 import {addStats, emptyStats} from './restore/types.js'
@@ -35,6 +36,15 @@ import type {AppliedStrategy, Strategy, StrategyProbe} from './strategy.js'
 import type {Catalog, CatalogDir, CatalogFile, ProgressCallback, StoredFormat, ZstdBackend} from './types.js'
 
 export {RESTORED_MTIME} from './restore/types.js'
+
+/**
+ * Big files (over STREAM_THRESHOLD_BYTES) up to this size are restored here as whole buffers,
+ * decoded in one native call on libuv's pool; only bigger ones stream. A stream needs this
+ * thread for every chunk, and this thread also runs a restore lane: the 45 MB libpython3.11.a
+ * of RCC's stdlib hololib then finished last, ~95 ms after every small file (gzip, 1 MiB
+ * chunks). Two at a time (the pMap below), so at most ~2 x (64 + 64) MiB are held.
+ */
+export const WHOLE_BIG_FILE_BYTES = 64 * 1024 * 1024
 
 export interface DropOptions {
   /** Path of the catalog to restore. */
@@ -244,7 +254,7 @@ async function restoreLocked(options: DropOptions, catalogPath: string, root: st
   const tick = () => options.onProgress?.({phase: 'drop', done: small + large, total})
   const stats = emptyStats()
   const {packed, rest} = pack ? splitForPack(pack.index, tasks) : {packed: [], rest: tasks}
-  // Small files go to this thread's lane and the worker threads; big ones stream here, in bounded memory, meanwhile.
+  // Small files go to this thread's lane and the worker threads; big ones are restored here meanwhile (huge ones streamed, in bounded memory).
   const [smallStats] = await inCatalog(catalogPath, Promise.all([
     runOnWorkers(
       rest.filter((t) => t.size <= STREAM_THRESHOLD_BYTES),
@@ -276,7 +286,14 @@ async function restoreLocked(options: DropOptions, catalogPath: string, root: st
       rest.filter((t) => t.size > STREAM_THRESHOLD_BYTES),
       async (task) => {
         try {
-          // Streams are loaded only for a tree that has big files.
+          if (task.size <= WHOLE_BIG_FILE_BYTES) {
+            await restoreFile(task, settings, stats)
+            large++
+            tick()
+            return
+          }
+
+          // Streams are loaded only for a tree that has huge files.
           const {restoreLargeFile} = await import('./restore/restore-large.js')
           await (task.unchanged && (await isUnchanged(task)) ? stats.skipped++ : restoreLargeFile(task, settings, stats))
         } catch (error) {

@@ -74,6 +74,12 @@ export interface BatchRunOptions<T, R> {
   local?: (request: unknown) => Promise<R>
   /** Worker threads at most, besides the local lane (default: `workers - 1` with a local lane, else `workers`). */
   threads?: number
+  /**
+   * Batches sent to each worker ahead of its replies (default 1). At 2 a worker never waits for
+   * this thread to answer before it starts its next batch; the worker must run its batches one
+   * at a time.
+   */
+  depth?: number
 }
 
 /**
@@ -92,16 +98,20 @@ export async function runBatches<T, R>(pool: WorkerPool, tasks: T[], options: Ba
   let id = 0
   let stop = false
   let failure: Error | undefined
+  const depth = Math.max(1, options.depth ?? 1)
   const lane = (worker: Worker) =>
     new Promise<void>((resolve) => {
+      // Batches sent and not yet answered; the lane ends when none is left to send or answer.
+      let outstanding = 0
       const send = () => {
         if (next >= tasks.length || stop || failure) {
-          resolve()
+          if (outstanding === 0) resolve()
           return
         }
 
         const batch = tasks.slice(next, next + batchSize)
         next += batch.length
+        outstanding++
         worker.postMessage(options.request(batch, id++))
       }
 
@@ -110,12 +120,14 @@ export async function runBatches<T, R>(pool: WorkerPool, tasks: T[], options: Ba
           .then(() => options.onReply(reply))
           .then(
             (stopNow) => {
+              outstanding--
               if (stopNow) stop = true
               send()
             },
             (error: Error) => {
+              outstanding--
               failure ??= error
-              resolve()
+              if (outstanding === 0) resolve()
             },
           )
       })
@@ -123,7 +135,7 @@ export async function runBatches<T, R>(pool: WorkerPool, tasks: T[], options: Ba
         failure ??= error
         resolve()
       })
-      send()
+      for (let k = 0; k < depth; k++) send()
     })
 
   /** The same lane on this thread: each batch runs here, between the workers' replies. */

@@ -76,6 +76,8 @@ async function runLanes<T>(items: T[], request: (batch: T[], id: number) => Batc
     // One lane runs here, yielding every millisecond so that the workers' replies are answered.
     local: options.local === false ? undefined : (message) => runBatch(message as BatchRequest, 1),
     threads: options.threads,
+    // A worker starts its next batch while this thread, busy with its own lane or a big file, answers.
+    depth: 2,
     request,
     onReply(reply) {
       addStats(stats, reply.stats)

@@ -5,7 +5,13 @@ import type {BatchRequest} from './batch.js'
 
 export type {BatchReply, BatchRequest} from './batch.js'
 
-/** A restore worker: restores the batches of files it is sent and answers with their stats. */
-parentPort?.on('message', async (request: BatchRequest) => {
-  parentPort?.postMessage(await runBatch(request))
+/**
+ * A restore worker: restores the batches of files it is sent and answers with their stats, one
+ * batch at a time in the order sent (the pool sends the next batch ahead, restore/pool.ts).
+ */
+let queue: Promise<void> = Promise.resolve()
+parentPort?.on('message', (request: BatchRequest) => {
+  queue = queue.then(async () => {
+    parentPort?.postMessage(await runBatch(request))
+  })
 })
