@@ -54,10 +54,11 @@ export function createGzipCompressStream(level: number): Transform {
 }
 
 /**
- * Output chunks of the gunzip stream (big files, restore/restore-large.ts). Each chunk costs
- * event-loop turns on a thread that also runs a restore lane; at 64 KiB the 45 MB
- * libpython3.11.a of RCC's gzip stdlib hololib finished ~200 ms after every small file, at
- * 1 MiB ~90 ms (whole cold drop 0.65 -> 0.55 s, Node 20, 2 cores, tmpfs). Memory stays bounded.
+ * Output chunks of the gunzip stream (huge files, restore/restore-large.ts). Each chunk costs
+ * event-loop turns on a thread that also runs a restore lane: streamed, the 45 MB
+ * libpython3.11.a of RCC's gzip stdlib hololib finished ~200 ms after every small file in
+ * 64 KiB chunks and ~90 ms after in 1 MiB ones (Node 20, 2 cores, tmpfs; such a file is now
+ * decoded whole, drop.ts WHOLE_BIG_FILE_BYTES). Memory stays bounded.
  */
 export const GUNZIP_STREAM_CHUNK_BYTES = 1024 * 1024
 
