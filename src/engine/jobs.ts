@@ -10,7 +10,10 @@ export function defaultJobs(): number {
   return Math.max(2, availableParallelism())
 }
 
-/** Files lifted at once: async I/O and compression on libuv's pool, so more than the cores. */
+/**
+ * Files lifted at once, shared among the lift's lanes (lift/lanes.ts: one per core): each lane keeps
+ * several in flight, since compression runs on libuv's pool while the lane reads and writes the next.
+ */
 export function defaultLiftConcurrency(): number {
   return Math.max(8, availableParallelism() * 4)
 }

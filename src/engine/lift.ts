@@ -104,13 +104,13 @@ export async function lift(options: LiftOptions): Promise<LiftResult> {
   // The walk only reads: the library path and every name are checked before the library is touched.
   await assertLibraryPath(root)
   const jobs = options.jobs ?? defaultLiftConcurrency()
-  const state: WalkState = {jobs: [], links: [], dirs: 0, symlinks: 0, rccExcludes: options.rccExcludes === true, skipped: [], onManyFiles: () => warmUpLiftWorkers(liftLanes(jobs, WORKERS_MIN_FILES).threads)}
+  const state: WalkState = {files: [], links: [], dirs: 0, symlinks: 0, rccExcludes: options.rccExcludes === true, skipped: [], onManyFiles: () => warmUpLiftWorkers(liftLanes(jobs, WORKERS_MIN_FILES).threads)}
   // RCC's root Dir has an empty name.
   const tree = walk(source, '', rootStats, state, 0)
   await makeDirectories(root, 'the hololib')
   const lock = await acquireLock(libraryLockDir(root), {mode: 'shared', purpose: 'lift', what: `library ${root}`, wait: options.wait, onWait: (h) => options.onWait?.(`library ${root}`, h)})
   try {
-    return await liftLocked(options, source, tree, state, liftLanes(jobs, state.jobs.length), started)
+    return await liftLocked(options, source, tree, state, liftLanes(jobs, state.files.length), started)
   } finally {
     lock.release()
   }
@@ -122,7 +122,7 @@ async function liftLocked(options: LiftOptions, source: string, tree: CatalogDir
   // Temp files of dead writers where a lift writes besides the fan-out: streamed files, catalogs.
   await removeStaleTemps(layout.libraryDir)
   await removeStaleTemps(layout.catalogDir)
-  const {jobs} = state
+  const {files} = state
   const identity = options.identity ?? basename(source)
   const settings: LiftSettings = {
     liftId: randomUUID(),
@@ -135,13 +135,13 @@ async function liftLocked(options: LiftOptions, source: string, tree: CatalogDir
     fsync: options.fsync !== false,
     existing: options.existing ?? 'probe',
   }
-  const totalBytes = jobs.reduce((sum, job) => sum + job.task.size, 0)
+  const totalBytes = files.reduce((sum, file) => sum + file.task.size, 0)
   // On the first failure no new file starts, and the error is thrown only once every file in
   // flight has finished and removed its temp file: a failed lift (ENOSPC) leaves none behind.
-  const store = await liftOnLanes(jobs, settings, {
+  const store = await liftOnLanes(files, settings, {
     lanes,
     writer: new LibraryWriter(settings),
-    onBatch: (done, bytes) => options.onProgress?.({phase: 'lift', done, total: jobs.length, bytes, totalBytes}),
+    onBatch: (done, bytes) => options.onProgress?.({phase: 'lift', done, total: files.length, bytes, totalBytes}),
   })
   await describeLinks(state.links, source, tree)
 
@@ -157,22 +157,22 @@ async function liftLocked(options: LiftOptions, source: string, tree: CatalogDir
     tree,
   }
   const saved = await saveCatalog(options.library, catalog, {codec: options.codec, level: options.level, zstdBackend: options.zstdBackend, fsync: options.fsync})
-  const relocatedFiles = jobs.filter((job) => job.entry.rewrite.length > 0).length
+  const relocatedFiles = files.filter((file) => file.entry.rewrite.length > 0).length
   return {
     catalog: saved.path,
     catalogName: catalogName(catalog.blueprint, catalog.platform),
     catalogBytes: saved.bytes,
     codec: options.codec,
     identity,
-    files: jobs.length,
+    files: files.length,
     dirs: state.dirs,
     symlinks: state.symlinks,
     bytes: totalBytes,
     filesStored: store.stored,
-    filesDeduplicated: jobs.length - store.stored,
+    filesDeduplicated: files.length - store.stored,
     storedBytesWritten: store.storedBytes,
     relocatedFiles,
-    relocations: jobs.reduce((sum, job) => sum + job.entry.rewrite.length, 0),
+    relocations: files.reduce((sum, file) => sum + file.entry.rewrite.length, 0),
     skipped: state.skipped,
     replaced: store.replaced,
     seconds: (performance.now() - started) / 1000,
@@ -189,7 +189,8 @@ export function excluded(name: string): boolean {
 }
 
 interface WalkState {
-  jobs: LiftItem[]
+  /** Regular files, in walk order, each with its catalog entry. */
+  files: LiftItem[]
   links: LinkJob[]
   dirs: number
   symlinks: number
@@ -246,8 +247,8 @@ function walk(path: string, name: string, stats: Stats, state: WalkState, depth:
     } else if (child.isFile()) {
       const entry: CatalogFile = {name: childName, size: child.size, mode: goModeFromPosix(child.mode), digest: '', rewrite: []}
       setName(dir.files, childName, entry)
-      state.jobs.push({task: {path: childPath, size: child.size, mode: child.mode}, entry})
-      if (state.jobs.length === WORKERS_MIN_FILES) state.onManyFiles()
+      state.files.push({task: {path: childPath, size: child.size, mode: child.mode}, entry})
+      if (state.files.length === WORKERS_MIN_FILES) state.onManyFiles()
     } else {
       // Sockets, fifos and devices have no content to restore: said, not silently dropped.
       state.skipped.push({path: childPath, reason: `${specialKind(child)}: no content a catalog can hold`})
