@@ -1,6 +1,6 @@
 import {promises as fsp} from 'node:fs'
 import type {Stats} from 'node:fs'
-import {basename, dirname, join, resolve} from 'node:path'
+import {basename, dirname, resolve, sep} from 'node:path'
 
 import pMap from 'p-map'
 
@@ -340,10 +340,12 @@ function planRestore(catalog: Catalog, catalogPath: string, target: string): Pla
   const plan: Plan = {dirs: [], files: [], links: []}
   const visit = (dir: CatalogDir, path: string, rel: string) => {
     plan.dirs.push({path, dir})
+    // Names are checked safe (no separator, not . or ..), so concatenating is joining.
+    const prefix = path.endsWith(sep) ? path : path + sep
     for (const [name, file] of Object.entries(dir.files)) {
       assertSafeName(name, `${rel}${name}`, catalogPath)
       if (hasName(dir.subdirs, name)) throw new HoloError('ECORRUPT', `Catalog ${catalogPath}: ${rel}${name} is both a file and a directory`, {path: catalogPath})
-      const fp = {path: join(path, name), rel: rel + name, file}
+      const fp = {path: prefix + name, rel: rel + name, file}
       if (file.symlink) {
         plan.links.push(fp)
       } else {
@@ -357,7 +359,7 @@ function planRestore(catalog: Catalog, catalogPath: string, target: string): Pla
 
     for (const [name, sub] of Object.entries(dir.subdirs)) {
       assertSafeName(name, `${rel}${name}/`, catalogPath)
-      const subPath = join(path, name)
+      const subPath = prefix + name
       if (sub.symlink) {
         // A symlinked directory (shadow): the link is restored, never entered.
         plan.links.push({path: subPath, rel: rel + name, file: {name, symlink: sub.symlink, size: 0, mode: sub.mode, digest: '', rewrite: []}})

@@ -1,5 +1,5 @@
 import {existsSync, promises as fsp} from 'node:fs'
-import {join} from 'node:path'
+import {join, sep} from 'node:path'
 
 import {HoloError, explainSystemError} from './errors.js'
 import {writeFileAtomic} from './fs/atomic.js'
@@ -55,8 +55,18 @@ export function libraryFilePath(root: string, digest: string): string {
     throw new HoloError('ECORRUPT', `Invalid digest ${JSON.stringify(digest)}: expected 32 or 64 lowercase hex characters`)
   }
 
-  return join(root, 'library', digest.slice(0, 2), digest.slice(2, 4), digest.slice(4, 6), digest)
+  if (root !== lastRoot) {
+    lastRoot = root
+    lastBase = join(root, 'library') + sep
+  }
+
+  // Concatenated, not joined: a checked digest needs no normalising, and a restore asks for
+  // one path per file on its critical path (join cost ~8 ms per 2,450 files in a fresh process).
+  return `${lastBase}${digest.slice(0, 2)}${sep}${digest.slice(2, 4)}${sep}${digest.slice(4, 6)}${sep}${digest}`
 }
+
+let lastRoot: string | undefined
+let lastBase = ''
 
 /** RCC finds catalogs by the glob `[0-9a-f]*v12.*`, ignoring the `.info` files beside them. */
 export function isCatalogName(name: string): boolean {
