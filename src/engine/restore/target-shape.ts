@@ -1,4 +1,4 @@
-import {existsSync, promises as fsp} from 'node:fs'
+import {chmodSync, existsSync, mkdirSync, promises as fsp} from 'node:fs'
 import {join, sep} from 'node:path'
 
 import {posixPermFromGo} from '../mode.js'
@@ -29,7 +29,9 @@ export async function shapeDirs(dirs: readonly DirPlan[], fresh: boolean): Promi
   let removed = 0
   for (const [i, {path, dir}] of dirs.entries()) {
     if (fresh) {
-      if (i > 0) await fsp.mkdir(path, {mode: 0o750})
+      // Synchronous: one hop to libuv's pool per directory was ~15 ms of waiting before the
+      // first file of a fresh restore (174 directories, Node 20); a mkdir itself is microseconds.
+      if (i > 0) mkdirSync(path, {mode: 0o750})
       continue
     }
 
@@ -65,11 +67,14 @@ export async function applyDirModes(dirs: readonly DirPlan[]): Promise<void> {
   const byDepth = new Map<number, DirPlan[]>()
   for (const d of dirs) {
     const depth = d.path.split(sep).length
-    byDepth.set(depth, [...(byDepth.get(depth) ?? []), d])
+    const level = byDepth.get(depth)
+    if (level) level.push(d)
+    else byDepth.set(depth, [d])
   }
 
+  // Synchronous, as shapeDirs makes them: a chmod is microseconds, a hop to the pool is not.
   for (const depth of [...byDepth.keys()].sort((a, b) => b - a)) {
-    await Promise.all((byDepth.get(depth) as DirPlan[]).map((d) => fsp.chmod(d.path, posixPermFromGo(d.dir.mode))))
+    for (const d of byDepth.get(depth) as DirPlan[]) chmodSync(d.path, posixPermFromGo(d.dir.mode))
   }
 }
 
