@@ -8,6 +8,7 @@ import {loadCatalog} from '../src/engine/catalog.js'
 import {drop} from '../src/engine/drop.js'
 import {lift} from '../src/engine/lift.js'
 import {WORKERS_CATALOG_BYTES, restoreLanes, runOnWorkers, warmUpRestoreWorkers} from '../src/engine/restore/pool.js'
+import {stopAllWorkers} from '../src/engine/worker-pool.js'
 import type {RestoreTask} from '../src/engine/restore/types.js'
 import type {CatalogDir} from '../src/engine/types.js'
 import {REPO, ensureBuilt, libraryPath, snapshotFiles} from './helpers/hololib.js'
@@ -131,4 +132,45 @@ describe('what a restore thread loads', () => {
     const glibc = process.platform === 'linux' && (process.report.getReport() as {header: {glibcVersionRuntime?: string}}).header.glibcVersionRuntime !== undefined
     if (glibc) expect(result.reports).toBe(0)
   })
+})
+
+describe('an interrupted restore (stopAllWorkers, as `run` does on Ctrl-C)', () => {
+  let work: {dir: string; cleanup: () => Promise<void>}
+  beforeAll(async () => {
+    work = await tempDir('holobench-stop-')
+  })
+  afterAll(() => work.cleanup())
+
+  it('hang and late writes: the restore fails instead of waiting forever, and no worker writes once stopped', async () => {
+    const source = join(work.dir, 'tree')
+    for (let i = 0; i < 2000; i++) {
+      await fsp.mkdir(join(source, `pkg${i % 20}`), {recursive: true})
+      await fsp.writeFile(join(source, `pkg${i % 20}`, `mod${i}.py`), sourceText(i, 20 + (i % 30)))
+    }
+    const library = join(work.dir, 'lib')
+    const {catalog} = await lift({source, library, codec: 'gzip', fsync: false})
+    const target = join(work.dir, 'out')
+    const tasks = await restoreTasks(catalog, library, target)
+    let stopped: Promise<void> | undefined
+    const error = await rejection(
+      runOnWorkers(tasks, SETTINGS, {
+        workers: 2,
+        threads: 2,
+        local: false,
+        onBatch() {
+          stopped ??= stopAllWorkers()
+        },
+      }),
+    )
+    expect(error.message).toMatch(/worker thread stopped/)
+    await stopped
+    const count = async () => (await Promise.all((await fsp.readdir(target)).map(async (d) => (await fsp.readdir(join(target, d))).length))).reduce((a, b) => a + b, 0)
+    const written = await count()
+    expect(written).toBeLessThan(tasks.length)
+    await new Promise((done) => setTimeout(done, 300))
+    expect(await count()).toBe(written)
+    // The pool starts fresh workers afterwards: a later restore works.
+    const again = await runOnWorkers(await restoreTasks(catalog, library, join(work.dir, 'again')), SETTINGS, {workers: 2, threads: 2, local: false})
+    expect(again.written).toBe(tasks.length)
+  }, 120_000)
 })

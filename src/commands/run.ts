@@ -18,6 +18,7 @@ import {availableZstdBackends} from '../engine/codec/index.js'
 import {HoloError} from '../engine/errors.js'
 import {tempPathFor, writeFileAtomic} from '../engine/fs/atomic.js'
 import {defaultJobs} from '../engine/jobs.js'
+import {stopAllWorkers} from '../engine/worker-pool.js'
 import {parseSlowdown} from '../gate/slowdown.js'
 import {writeReports} from '../report/index.js'
 import {renderCandidatesText} from '../report/candidates-text.js'
@@ -96,8 +97,15 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
     // is until there are results to replace it with (Ctrl-C keeps the old ones).
     if (out) await assertWritable(out)
     const onSignal = () => {
-      removeAllScratchSync()
-      process.exit(130)
+      // Lift and restore lanes run on worker threads too: stopped first, so that none writes
+      // into the scratch while it is removed (bounded: a stuck thread does not keep the run alive).
+      const removeAndExit = () => {
+        removeAllScratchSync()
+        process.exit(130)
+      }
+
+      setTimeout(removeAndExit, 5000).unref()
+      stopAllWorkers().then(removeAndExit, removeAndExit)
     }
 
     process.once('SIGINT', onSignal)

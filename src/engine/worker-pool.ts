@@ -15,16 +15,30 @@ export interface WorkerPool {
   idleCount(): number
 }
 
+// Every worker thread of every pool that has not exited, for stopAllWorkers.
+const running = new Set<Worker>()
+
+/**
+ * Stop every worker thread of this process (restores, lifts, migrations) and wait until they
+ * have: for an interrupted command, before it removes directories they may be writing into.
+ */
+export async function stopAllWorkers(): Promise<void> {
+  await Promise.all([...running].map((worker) => worker.terminate()))
+}
+
 /** A pool for the module `<name>.js` (or `.ts` when running from sources) beside `callerUrl`. */
 export function workerPool(callerUrl: string, name = 'worker'): WorkerPool {
   const idle: Worker[] = []
   const start = (): Worker => {
-    const fromSource = callerUrl.endsWith('.ts')
-    const url = new URL(`./${name}.${fromSource ? 'ts' : 'js'}`, callerUrl)
-    if (!fromSource) return new Worker(url)
-    // From the TypeScript sources (tests, tsx), the worker registers tsx before loading itself.
-    const bootstrap = `import('tsx/esm/api').then(({register}) => { register(); return import(${JSON.stringify(url.href)}) })`
-    return new Worker(bootstrap, {eval: true})
+    const worker = spawn(callerUrl, name)
+    running.add(worker)
+    worker.once('exit', () => {
+      running.delete(worker)
+      // A stopped idle worker is never handed out again.
+      const at = idle.indexOf(worker)
+      if (at >= 0) idle.splice(at, 1)
+    })
+    return worker
   }
 
   return {
@@ -54,6 +68,15 @@ export function workerPool(callerUrl: string, name = 'worker'): WorkerPool {
     },
     idleCount: () => idle.length,
   }
+}
+
+function spawn(callerUrl: string, name: string): Worker {
+  const fromSource = callerUrl.endsWith('.ts')
+  const url = new URL(`./${name}.${fromSource ? 'ts' : 'js'}`, callerUrl)
+  if (!fromSource) return new Worker(url)
+  // From the TypeScript sources (tests, tsx), the worker registers tsx before loading itself.
+  const bootstrap = `import('tsx/esm/api').then(({register}) => { register(); return import(${JSON.stringify(url.href)}) })`
+  return new Worker(bootstrap, {eval: true})
 }
 
 export interface BatchRunOptions<T, R> {
@@ -135,6 +158,14 @@ export async function runBatches<T, R>(pool: WorkerPool, tasks: T[], options: Ba
         failure ??= error
         resolve()
       })
+      // A thread that ends without an error (terminated: stopAllWorkers) will answer nothing more.
+      const onExit = (code: number) => {
+        broken.add(worker)
+        failure ??= new Error(`a worker thread stopped (exit code ${code}) before it answered`)
+        resolve()
+      }
+      worker.once('exit', onExit)
+      exitListeners.set(worker, onExit)
       for (let k = 0; k < depth; k++) send()
     })
 
@@ -154,10 +185,12 @@ export async function runBatches<T, R>(pool: WorkerPool, tasks: T[], options: Ba
 
   const workers = Array.from({length: threads}, () => pool.take())
   const broken = new Set<Worker>()
+  const exitListeners = new Map<Worker, (code: number) => void>()
   for (const worker of workers) worker.once('error', () => broken.add(worker))
   try {
     await Promise.all([...workers.map(lane), ...(local ? [localLane(local)] : [])])
   } finally {
+    for (const [worker, onExit] of exitListeners) worker.off('exit', onExit)
     for (const worker of workers) pool.release(worker, broken.has(worker))
   }
 
