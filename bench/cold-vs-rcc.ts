@@ -5,6 +5,7 @@
  * it into their hololibs (main: gzip, fork: zstd); each hololib is then restored into tmpfs by
  * RCC and by `holobench drop`, in alternated rounds, the target removed between runs.
  *   npm run build && npx tsx bench/cold-vs-rcc.ts [--runs 7] [--tree <dir>] [--tmpfs /dev/shm]
+ *   (--tmpfs names the scratch directory: a disk directory there measures on that disk)
  *       [--rcc-bin <dir>] [--memory]
  * The RCC peer (rcc-drop-main, rcc-drop-fork; see README "The real RCC as a peer") is found in
  * `--rcc-bin`, else $RCC_PEER_BIN, else on PATH; without it this prints why and exits 0.
@@ -17,12 +18,14 @@
  */
 import {execFileSync, spawnSync} from 'node:child_process'
 import {cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import os from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {parseArgs} from 'node:util'
 
 import {resolveExecutable} from '../src/bench/engines.js'
 import {median, ratioOfMedians} from '../src/bench/stats.js'
+import {filesystemType} from '../src/engine/fs/fstype.js'
 
 const {values} = parseArgs({
   options: {
@@ -121,6 +124,7 @@ function clearTarget(target: string): void {
 }
 
 const scratch = mkdtempSync(join(values.tmpfs as string, 'holobench-cold-'))
+const loadBefore = os.loadavg()[0].toFixed(1)
 process.on('exit', () => rmSync(scratch, {recursive: true, force: true}))
 const {tree, about} = stdlibTree(scratch)
 process.stderr.write(`tree: ${about}\nscratch: ${scratch}\nlifting with RCC main and fork…\n`)
@@ -236,7 +240,8 @@ const ratio = (a: number[], b: number[], target: number) => {
   return `${r.value.toFixed(2)}× [${r.low.toFixed(2)}–${r.high.toFixed(2)}] (target ≤ ${target}: ${r.value <= target ? 'met' : 'missed'})`
 }
 
-console.log(`\n# Cold holobench vs the real RCC (${about}; tmpfs; ${RUNS} alternated rounds; medians)\n`)
+const scratchFs = await filesystemType(scratch)
+console.log(`\n# Cold holobench vs the real RCC (${about}; ${scratchFs} at ${values.tmpfs}; ${RUNS} alternated rounds; medians; load average ${loadBefore} before, ${os.loadavg()[0].toFixed(1)} after)\n`)
 console.log('| row | median | min | max | CPU (user + sys, median) | peak RSS (max) |')
 console.log('|---|---|---|---|---|---|')
 for (const row of rows) {
@@ -245,6 +250,9 @@ for (const row of rows) {
   console.log(`| ${row.name} | ${fmt(median(row.samples))} | ${fmt(Math.min(...row.samples))} | ${fmt(Math.max(...row.samples))} | ${cpu} | ${rss} |`)
 }
 console.log('')
+// The fork's batching restore fsyncs every file it writes (htfs/batching.go); RCC main and
+// `holobench drop --no-fsync` do not. Free on tmpfs; on a disk it is part of the fork's time.
+console.log(`Durability: the RCC fork fsyncs every restored file; RCC main and holobench (--no-fsync) do not${scratchFs === 'tmpfs' ? ' (no cost on tmpfs)' : ', which on this disk is part of the fork\'s drop time'}.`)
 console.log(`- drop, RCC main's gzip hololib: holobench / rcc-main = ${ratio(byName('drop holobench gzip (RCC main lib)'), byName('drop rcc gzip (RCC main lib)'), 1)}`)
 console.log(`- drop, RCC fork's zstd hololib: holobench / rcc-fork = ${ratio(byName('drop holobench zstd (RCC fork lib)'), byName('drop rcc zstd (RCC fork lib)'), 1)} (stretch 0.7)`)
 console.log(`- lift --codec zstd (no fsync, as RCC): holobench / rcc-fork = ${ratio(byName('lift holobench --codec zstd'), byName('lift rcc fork (zstd)'), 1)}`)
