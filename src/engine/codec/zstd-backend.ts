@@ -3,7 +3,7 @@ import type {ZstdBackend} from '../types.js'
 import {napiAvailable, napiCompress, napiDecompress} from './zstd-napi.js'
 import {COALESCE_MAX_STORED_BYTES, decodeCoalesced} from './zstd-coalesce.js'
 import {OutputLimitError, wholeDecodeCap} from './output-limit.js'
-import {type WalkedFrame, ZstdFormatError, walkZstdFrames} from './zstd-frames.js'
+import {type WalkedFrame, ZstdFormatError, walkZstdFrames, withContentSize} from './zstd-frames.js'
 import {zlibZstdAvailable, zlibZstdCompress, zlibZstdDecompressFrame, zlibZstdDecompressFrameSync} from './zstd-zlib.js'
 
 export const ZSTD_BACKENDS: readonly ZstdBackend[] = ['napi', 'zlib']
@@ -37,8 +37,12 @@ export function resolveZstdBackend(choice: 'auto' | ZstdBackend = 'auto'): ZstdB
   return choice
 }
 
-export function zstdCompress(data: Buffer, level: number, backend: ZstdBackend): Promise<Buffer> {
-  return backend === 'napi' ? napiCompress(data, level) : zlibZstdCompress(data, level)
+/**
+ * One zstd frame of `data`. Its header declares the content size with either backend (napi's
+ * own frames lack it and get it added: withContentSize), so a restore can decode it in a group.
+ */
+export async function zstdCompress(data: Buffer, level: number, backend: ZstdBackend): Promise<Buffer> {
+  return backend === 'napi' ? withContentSize(await napiCompress(data, level), data.length) : zlibZstdCompress(data, level)
 }
 
 /**

@@ -352,3 +352,25 @@ export function walkZstdFrames(data: Uint8Array): WalkedFrame[] {
   return frames
 }
 
+
+/**
+ * `frame` (one zstd frame of `size` content bytes, as the @mongodb-js/zstd binding writes it:
+ * a Window_Descriptor and no Frame_Content_Size) with a Frame_Content_Size added to its header,
+ * as the zstd CLI, node:zlib (pledged size) and the RCC fork's klauspost encoder write it.
+ * RFC 8878 §3.1.1.1: FCS_Field_Size flag 1 (2 bytes, size − 256) for 256..65791, else 2 (4
+ * bytes) or 3 (8 bytes); the blocks are untouched. Decoders check the declared size, and a
+ * restore decodes such frames in groups (zstd-coalesce.ts). Anything else comes back as it is:
+ * a frame that has a content size or a dictionary id, a single-segment frame, several frames.
+ */
+export function withContentSize(frame: Buffer, size: number): Buffer {
+  if (frame.length < 6 || readU32(frame, 0) !== ZSTD_MAGIC || (frame[4] & 0xe3) !== 0) return frame
+  const [flag, bytes] = size >= 256 && size <= 65791 ? [1, 2] : size < 2 ** 32 ? [2, 4] : [3, 8]
+  const out = Buffer.allocUnsafe(frame.length + bytes)
+  frame.copy(out, 0, 0, 6)
+  out[4] = frame[4] | (flag << 6)
+  if (bytes === 2) out.writeUInt16LE(size - 256, 6)
+  else if (bytes === 4) out.writeUInt32LE(size, 6)
+  else out.writeBigUInt64LE(BigInt(size), 6)
+  frame.copy(out, 6 + bytes, 6)
+  return out
+}
