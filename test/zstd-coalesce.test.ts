@@ -13,6 +13,7 @@ import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
 
 import {loadCatalog} from '../src/engine/catalog.js'
 import {availableZstdBackends, decompressBuffer} from '../src/engine/codec/index.js'
+import {seededRandom} from '../src/bench/random.js'
 import {decodeCoalesced} from '../src/engine/codec/zstd-coalesce.js'
 import * as napi from '../src/engine/codec/zstd-napi.js'
 import {drop} from '../src/engine/drop.js'
@@ -29,18 +30,6 @@ vi.mock('../src/engine/codec/zstd-napi.js', async (importOriginal) => {
 const HAVE_NAPI = availableZstdBackends().includes('napi')
 const SEED = Number(process.env.HOLOBENCH_TEST_SEED ?? 20261130)
 console.log(`zstd-coalesce: seed ${SEED} (replay with HOLOBENCH_TEST_SEED=${SEED})`)
-
-/** mulberry32: small, seeded, good enough to pick sizes. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /**
  * One zstd frame of `content`: single segment, Frame_Content_Size in 4 bytes (declaring
@@ -68,7 +57,7 @@ function frame(content: Buffer, declared = content.length): Buffer {
 
 /** `count` contents of seeded sizes (0 to ~70 KiB), some of one repeated byte (RLE blocks). */
 function contents(count: number, seed: number): Buffer[] {
-  const next = random(seed)
+  const next = seededRandom(seed)
   return Array.from({length: count}, (_, i) => {
     const size = i === 0 ? 0 : Math.floor(next() ** 3 * 70_000)
     if (next() < 0.2) return Buffer.alloc(size, i & 0xff)
