@@ -1,11 +1,12 @@
 import {execFileSync} from 'node:child_process'
-import {promises as fsp, readFileSync} from 'node:fs'
+import {promises as fsp, readFileSync, readdirSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {loadCatalog} from '../src/engine/catalog.js'
 import {drop} from '../src/engine/drop.js'
+import {defaultJobs, restoreJobs} from '../src/engine/jobs.js'
 import {lift} from '../src/engine/lift.js'
 import {WORKERS_CATALOG_BYTES, restoreLanes, runOnWorkers, warmUpRestoreWorkers} from '../src/engine/restore/pool.js'
 import {stopAllWorkers} from '../src/engine/worker-pool.js'
@@ -173,4 +174,26 @@ describe('an interrupted restore (stopAllWorkers, as `run` does on Ctrl-C)', () 
     const again = await runOnWorkers(await restoreTasks(catalog, library, join(work.dir, 'again')), SETTINGS, {workers: 2, threads: 2, local: false})
     expect(again.written).toBe(tasks.length)
   }, 120_000)
+})
+
+describe('--jobs beyond the cores', () => {
+  it('unbounded threads: a drop with --jobs 64 starts no more restore threads than there are cores', async () => {
+    const {dir, cleanup} = await tempDir('holobench-jobs-')
+    try {
+      const source = join(dir, 'tree')
+      await smallFilesTree(source)
+      const {catalog} = await lift({source, library: join(dir, 'lib'), codec: 'zstd', fsync: false})
+      expect(restoreJobs(64)).toBe(defaultJobs())
+      expect(restoreJobs(1)).toBe(1)
+      expect(restoreJobs()).toBe(defaultJobs())
+      const threads = () => readdirSync('/proc/self/task').length
+      const before = threads()
+      const result = await drop({catalog, target: join(dir, 'out'), jobs: 64, durable: false})
+      expect(result.written).toBe(300)
+      // Other tests' idle workers may already exist; this drop adds at most one per core.
+      expect(threads() - before).toBeLessThanOrEqual(defaultJobs())
+    } finally {
+      await cleanup()
+    }
+  })
 })

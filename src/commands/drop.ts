@@ -31,7 +31,7 @@ Strategies for uncompressed files without relocations: copy; reflink (copy-on-wr
     target: Flags.string({char: 't', description: 'directory to restore into', required: true}),
     verify: Flags.boolean({description: 'verify every file against its digest (RCC_VERIFY_ON_RESTORE=false turns it off)', allowNo: true}),
     strategy: Flags.option({char: 's', description: 'how uncompressed, unrelocated files are placed', options: STRATEGIES, default: 'auto'})(),
-    jobs: Flags.integer({char: 'j', description: 'files restored at once', min: 1}),
+    jobs: Flags.integer({char: 'j', description: 'restore lanes: threads restoring files at once (default and at most: one per core)', min: 1}),
     overwrite: Flags.boolean({description: 'restore into a non-empty directory holobench did not restore (no <target>.meta), deleting what the catalog does not name; never the library or the catalog'}),
     fsync: Flags.boolean({description: 'make the restore survive a power cut (flush files, then write <target>.meta); --no-fsync skips the flush, as RCC does', allowNo: true, default: true}),
     wait: Flags.boolean({description: 'wait while another holobench process holds the target or the library (--no-wait: fail at once, exit 1)', allowNo: true, default: true}),

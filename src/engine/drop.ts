@@ -14,7 +14,7 @@ import {fsyncDir, fsyncFile, writeFileAtomic} from './fs/atomic.js'
 import {syncfs} from './fs/durable.js'
 import {acquireLock, libraryLockDir, targetLockDir} from './fs/lock.js'
 import type {Lock, LockHolder} from './fs/lock.js'
-import {defaultJobs} from './jobs.js'
+import {restoreJobs} from './jobs.js'
 import {libraryFilePath, libraryLayout} from './library.js'
 import {posixPermFromGo} from './mode.js'
 import {hasName} from './names.js'
@@ -57,7 +57,7 @@ export interface DropOptions {
   verify?: boolean
   /** How uncompressed files without relocations are placed; default auto. */
   strategy?: Strategy
-  /** Restore lanes (threads restoring files at once; restore/pool.ts restoreLanes); default one per core. */
+  /** Restore lanes (threads restoring files at once; restore/pool.ts restoreLanes); default and at most one per core (jobs.ts restoreJobs). */
   jobs?: number
   zstdBackend?: ZstdBackend | 'auto'
   /** Which gzip implementation reads gzip files: node:zlib (default) or pako, pure JS as RCC's Go gzip is. */
@@ -138,7 +138,7 @@ export async function drop(options: DropOptions): Promise<DropResult> {
   const root = resolve(options.library ?? dirname(dirname(catalogPath)))
   const target = resolve(options.target)
   // Workers load their modules (tens of ms each) on the other cores while the catalog is read.
-  const lanes = restoreLanes(options.jobs ?? defaultJobs(), await storedSize(catalogPath))
+  const lanes = restoreLanes(restoreJobs(options.jobs), await storedSize(catalogPath))
   warmUpRestoreWorkers(lanes.threads)
   // Everything that can be refused is refused before the first write (the locks' included).
   await assertTargetOutsideLibrary(target, root, catalogPath)
@@ -208,7 +208,7 @@ async function sameFile(path: string, before: Stats): Promise<boolean> {
 
 async function restoreLocked(options: DropOptions, catalogPath: string, root: string, target: string, input: Input, started: number, lanes: RestoreLanes, pack?: {path: string; index: PackIndex}): Promise<DropResult> {
   const verify = options.verify !== false
-  const workers = options.jobs ?? defaultJobs()
+  const workers = restoreJobs(options.jobs)
   const durable = options.durable !== false
   const {plan, relocation, partSuffix, stored: storedCatalog} = input
   // Where file contents come from: the library, or its uncompressed cache (the dual-cache proposal).
