@@ -44,6 +44,13 @@ function writeBigFile(path: string): void {
 }
 
 rmSync(work, {recursive: true, force: true})
+// Ctrl-C or a kill runs no finally block: the 1.5 GiB tree and its copies would stay behind.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    rmSync(work, {recursive: true, force: true})
+    process.exit(130)
+  })
+}
 mkdirSync(join(tree, 'lib'), {recursive: true})
 writeFileSync(join(tree, 'lib', 'small.py'), `# ${identity}\nprint('hello')\n`)
 writeBigFile(join(tree, 'lib', 'big.bin'))
