@@ -1,6 +1,13 @@
+import {promises as fsp} from 'node:fs'
+import {join} from 'node:path'
 import {PassThrough} from 'node:stream'
 import {describe, expect, it} from 'vitest'
 import {formatDuration, PhaseLines, PhaseState, ProgressBar} from '../src/cli/progress.js'
+import {loadCatalog} from '../src/engine/catalog.js'
+import {lift} from '../src/engine/lift.js'
+import {cli} from './helpers/cli.js'
+import {libraryPath} from './helpers/hololib.js'
+import {IDENTITY, makeSampleTree, tempDir} from './helpers/tree.js'
 
 describe('progress', () => {
   it('formats durations rounded once: no 7m60s, nothing for NaN or Infinity (no "ETA NFs")', () => {
@@ -57,4 +64,29 @@ describe('progress', () => {
     for (let i = 1; i < percentages.length; i++) expect(percentages[i]).toBeGreaterThanOrEqual(percentages[i - 1])
     expect(output).not.toMatch(/12\/10|NaN|Infinity|ETA NF/)
   })
+})
+
+describe('progress of a command that fails', () => {
+  it('misleading success: a failed drop says "failed", never "finished", through the fast path and through oclif', async () => {
+    const {dir, cleanup} = await tempDir()
+    try {
+      const source = await makeSampleTree(join(dir, 'src'))
+      const library = join(dir, 'lib')
+      const {catalog} = await lift({source, library, codec: 'gzip', fsync: false})
+      // One library file flipped: the drop fails on it (ECORRUPT or EINTEGRITY).
+      const victim = (await loadCatalog(catalog)).tree.subdirs.lib.files['libdemo.so.1'].digest
+      const path = libraryPath(library, victim)
+      const stored = await fsp.readFile(path)
+      stored[stored.length - 5] ^= 0xff
+      await fsp.writeFile(path, stored)
+      for (const env of [{}, {HOLOBENCH_NO_FAST_PATH: '1'}]) {
+        const result = await cli(['drop', catalog, '--target', join(dir, `out${Object.keys(env).length}`, IDENTITY), '--no-fsync'], {env})
+        expect(result.code, result.stderr).toBe(1)
+        expect(result.stderr).toMatch(/drop: failed/)
+        expect(result.stderr).not.toMatch(/drop: finished/)
+      }
+    } finally {
+      await cleanup()
+    }
+  }, 60_000)
 })

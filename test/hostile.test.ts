@@ -88,12 +88,15 @@ describe('damaged libraries give clear errors naming the file', () => {
     expect(trusted.written).toBe(18)
   })
 
-  it('a missing library file is EMISSING', async () => {
+  it('half-written target: a missing library file is EMISSING before anything is written to a new target', async () => {
     const {catalog, file} = await damaged('zstd', (data) => data)
     await fsp.rm(file)
-    const error = await rejection(drop({catalog, target: join(work.dir, 't-missing', IDENTITY)}))
+    const target = join(work.dir, 't-missing', IDENTITY)
+    const error = await rejection(drop({catalog, target}))
     expect(error.code).toBe('EMISSING')
     expect(error.message).toContain(file)
+    expect(error.message).toContain('nothing was restored')
+    expect(existsSync(join(work.dir, 't-missing'))).toBe(false)
   })
 
   it('a catalog that is not a catalog is EINPUT (an input error, exit 2) naming it', async () => {

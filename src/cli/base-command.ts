@@ -66,7 +66,8 @@ export abstract class HoloCommand extends Command {
   }
 
   protected override async catch(error: Error & {exitCode?: number; code?: string}): Promise<unknown> {
-    this.stopProgress()
+    this.bar?.stop(true)
+    this.bar = undefined
     // this.exit(n) and --help/--version end the command on purpose.
     if (error.code === 'EEXIT' || (error as {oclif?: {exit?: number}}).oclif?.exit === 0) return super.catch(error)
     // Until parse has finished, any error is about the command line.

@@ -125,7 +125,8 @@ export async function runFast(argv: string[], root: string): Promise<boolean> {
     if (parsed.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
     return true
   } catch (error) {
-    io.stopProgress()
+    bar?.stop(true)
+    bar = undefined
     reportThroughOclif(error)
     return false
   }

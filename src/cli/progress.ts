@@ -7,7 +7,8 @@ import type {Progress} from '../engine/types.js'
 /** Something progress can be reported to: a bar on a TTY, one line per phase elsewhere. */
 export interface ProgressSink {
   update(progress: Progress): void
-  stop(): void
+  /** `failed`: the command is ending with an error, so nothing says "finished". */
+  stop(failed?: boolean): void
 }
 
 /**
@@ -150,8 +151,8 @@ export class PhaseLines implements ProgressSink {
     this.state.take(progress, now)
   }
 
-  stop(): void {
-    if (this.state) this.write(`[${formatDuration((Date.now() - this.began) / 1000).padStart(6)}] ${this.label}: finished`)
+  stop(failed = false): void {
+    if (this.state) this.write(`[${formatDuration((Date.now() - this.began) / 1000).padStart(6)}] ${this.label}: ${failed ? 'failed' : 'finished'}`)
     this.state = undefined
   }
 }

@@ -48,7 +48,7 @@ export async function runDrop(catalog: string, flags: DropFlags, io: CommandIo):
   const counts = Object.entries(result.strategy.counts).filter(([, n]) => n > 0).map(([how, n]) => `${how} ${n}`).join(', ')
   io.log(
     `${result.target}: ${result.written} written, ${result.skipped} unchanged, ${result.rewritten} relocated, ${result.removed} removed, ` +
-      `${result.symlinks} symlinks, ${(result.bytes / 1e6).toFixed(1)} MB in ${result.seconds.toFixed(3)} s ` +
+      `${result.symlinks} symlink${result.symlinks === 1 ? '' : 's'}, ${(result.bytes / 1e6).toFixed(1)} MB in ${result.seconds.toFixed(3)} s ` +
       `(verify ${result.verify ? 'on' : 'off'}; ${counts || 'nothing written'}; target ${result.strategy.targetFs})`,
   )
   return result

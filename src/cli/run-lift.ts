@@ -42,7 +42,7 @@ export async function runLift(source: string, flags: LiftFlags, io: CommandIo): 
   for (const replaced of result.replaced) await io.warn(`library file ${replaced.path} ${replaced.reason}: stored it again`)
   io.logToStderr(
     `${result.files} files (${(result.bytes / 1e6).toFixed(1)} MB), ${result.filesStored} stored, ${result.filesDeduplicated} already present, ` +
-      `${result.relocatedFiles} with relocations, ${result.symlinks} symlinks, ${result.seconds.toFixed(2)} s`,
+      `${result.relocatedFiles} with relocations, ${result.symlinks} symlink${result.symlinks === 1 ? '' : 's'}, ${result.seconds.toFixed(2)} s`,
   )
   return result
 }
