@@ -53,3 +53,24 @@ describe('run --tree --identity', () => {
     }
   }, 120_000)
 })
+
+describe('lift identity warning', () => {
+  it('silent relocation: lift warns when a short or word-like directory name marked files relocated, not for a holotree-like one', async () => {
+    ensureBuilt()
+    const {dir, cleanup} = await tempDir()
+    try {
+      for (const name of ['python3.11', 'h59acff1_493f813dad24d3t']) {
+        const tree = join(dir, name)
+        await mkdir(tree, {recursive: true})
+        await writeFile(join(tree, 'sysconfig.py'), `LIBDEST = "/usr/lib/${name}"\n`)
+        await writeFile(join(tree, 'plain.py'), 'print(1)\n')
+        const result = await cli(['lift', tree, '--library', join(dir, `lib-${name}`), '--codec', 'gzip', '--no-fsync'])
+        expect(result.code, result.stderr).toBe(0)
+        if (name === 'python3.11') expect(result.stderr).toMatch(/1 file was marked relocated: the identity "python3\.11" \(the lifted directory's name\) is short/)
+        else expect(result.stderr).not.toMatch(/marked relocated/)
+      }
+    } finally {
+      await cleanup()
+    }
+  }, 60_000)
+})

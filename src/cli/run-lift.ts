@@ -1,8 +1,11 @@
+import {basename, resolve} from 'node:path'
+
 import {describeHolders} from '../engine/fs/lock.js'
 import {lift} from '../engine/lift.js'
 import type {LiftResult} from '../engine/lift.js'
 import type {CodecName, ZstdBackend} from '../engine/types.js'
 import {type CommandIo, throwHandedOver} from './command-io.js'
+import {identityWarning} from './identity-check.js'
 import {zstdWarning} from './rcc-compat.js'
 
 /** `holobench lift`'s flags, as parsed (by oclif, or the fast path). */
@@ -38,6 +41,10 @@ export async function runLift(source: string, flags: LiftFlags, io: CommandIo): 
   io.stopProgress()
   io.log(result.catalog)
   if (flags.codec === 'zstd') await io.warn(zstdWarning(flags.library))
+  // A short or word-like identity (`python3.11`) also matches ordinary text: say so when it did.
+  const identity = flags.identity ?? basename(resolve(source))
+  const suspicious = result.relocatedFiles > 0 ? identityWarning(identity, flags.identity === undefined ? "the lifted directory's name" : '--identity') : undefined
+  if (suspicious) await io.warn(`${result.relocatedFiles} ${result.relocatedFiles === 1 ? 'file was' : 'files were'} marked relocated: ${suspicious}`)
   for (const skipped of result.skipped) await io.warn(`skipped ${skipped.path}: ${skipped.reason}`)
   for (const replaced of result.replaced) await io.warn(`library file ${replaced.path} ${replaced.reason}: stored it again`)
   io.logToStderr(
