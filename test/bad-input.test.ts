@@ -326,14 +326,18 @@ describe('errors that say what happened (item 6)', () => {
     })
   })
 
-  it('a catalog that cannot be read for permission is EACCES (exit 1), not ECORRUPT', async () => {
+  it('a catalog that cannot be read for permission is EACCES (exit 1), not ECORRUPT', async (ctx) => {
     const c = await freshCase()
     await fsp.chmod(c.catalog, 0)
     // root reads any file: run as nobody there (setpriv), and let nobody reach the case directory.
     const asNobody = root && spawnSync('setpriv', ['--version']).status === 0
-    if (root && !asNobody) return
+    if (root && !asNobody) return ctx.skip('running as root without setpriv: root reads any file')
+    const bin = join(import.meta.dirname, '../bin/run.js')
+    if (asNobody && spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'test', '-r', bin]).status !== 0) {
+      return ctx.skip(`"nobody" cannot read ${bin} (a parent directory of the clone is closed to other users)`)
+    }
     if (asNobody) for (let dir = c.dir; dir.startsWith(work.dir); dir = join(dir, '..')) await fsp.chmod(dir, 0o755)
-    const command = [process.execPath, join(import.meta.dirname, '../bin/run.js'), 'inspect', c.catalog]
+    const command = [process.execPath, bin, 'inspect', c.catalog]
     const run = asNobody ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', ...command], {encoding: 'utf8'}) : spawnSync(command[0], command.slice(1), {encoding: 'utf8'})
     expect(run.status, run.stderr).toBe(1)
     expect(run.stderr).toContain('EACCES')

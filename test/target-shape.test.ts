@@ -101,7 +101,10 @@ function unprivileged(): {prefix: string[]; uid: number; gid: number} | {skip: s
   if (ids.status !== 0 || gids.status !== 0) return {skip: 'running as root and there is no user "nobody" to drop privileges to'}
   if (spawnSync('setpriv', ['--version']).status !== 0) return {skip: 'running as root and setpriv (util-linux) is missing, so privileges cannot be dropped'}
   const [nobody, group] = [Number(ids.stdout.trim()), Number(gids.stdout.trim())]
-  return {prefix: ['setpriv', `--reuid=${nobody}`, `--regid=${group}`, '--clear-groups', '--'], uid: nobody, gid: group}
+  const prefix = ['setpriv', `--reuid=${nobody}`, `--regid=${group}`, '--clear-groups', '--']
+  // A clone under a directory only root may enter (mktemp -d is 0700) cannot be run as nobody.
+  if (spawnSync(prefix[0], [...prefix.slice(1), 'test', '-r', join(REPO, 'bin/run.js')]).status !== 0) return {skip: `running as root and "nobody" cannot read ${join(REPO, 'bin/run.js')} (a parent directory is closed to other users)`}
+  return {prefix, uid: nobody, gid: group}
 }
 
 function runAs(prefix: string[], args: string[], home: string): Promise<{code: number | null; stderr: string}> {
