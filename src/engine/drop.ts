@@ -1,4 +1,4 @@
-import {existsSync, promises as fsp, statSync} from 'node:fs'
+import {existsSync, promises as fsp} from 'node:fs'
 import type {Stats} from 'node:fs'
 import {basename, dirname, resolve, sep} from 'node:path'
 
@@ -457,7 +457,7 @@ async function prepareTarget(target: string): Promise<boolean> {
 }
 
 /**
- * Every library file the plan reads exists (one stat per distinct digest, ~1.5 µs each on tmpfs),
+ * Every library file the plan reads exists (one access(2) per distinct digest: ~2 µs each on tmpfs, ~5 ms for the 2,375 of the stdlib),
  * else EMISSING naming the first entry whose file is missing, as the restore would name it.
  */
 function assertLibraryFiles(files: readonly FilePlan[], source: string, catalogPath: string): void {
@@ -466,7 +466,7 @@ function assertLibraryFiles(files: readonly FilePlan[], source: string, catalogP
     if (seen.has(file.digest)) continue
     seen.add(file.digest)
     const path = libraryFilePath(source, file.digest)
-    if (!statSync(path, {throwIfNoEntry: false})) {
+    if (!existsSync(path)) {
       throw new HoloError('EMISSING', `Catalog ${catalogPath}: Hololib is missing ${path}, needed for ${rel}; nothing was restored`, {path})
     }
   }
