@@ -261,7 +261,7 @@ async function restoreLocked(options: DropOptions, catalogPath: string, root: st
   const stats = emptyStats()
   const {packed, rest} = pack ? splitForPack(pack.index, tasks) : {packed: [], rest: tasks}
   // Small files go to this thread's lane and the worker threads; big ones are restored here meanwhile (huge ones streamed, in bounded memory).
-  const [smallStats] = await inCatalog(catalogPath, Promise.all([
+  const [smallStats] = await inCatalog(catalogPath, target, Promise.all([
     runOnWorkers(
       rest.filter((t) => t.size <= STREAM_THRESHOLD_BYTES),
       settings,
@@ -482,13 +482,15 @@ async function assertLibrary(root: string, catalogPath: string): Promise<void> {
   if (!library?.isDirectory()) throw new HoloError('EUSAGE', `${root} is not a hololib (it has no library/ directory) for ${catalogPath}: ${hint}`, {path: root})
 }
 
-/** Failures of the file phase name the catalog as well as the entry. */
-async function inCatalog<T>(catalogPath: string, work: Promise<T>): Promise<T> {
+/** Failures of the file phase name the catalog as well as the entry, and say the target is incomplete. */
+async function inCatalog<T>(catalogPath: string, target: string, work: Promise<T>): Promise<T> {
   try {
     return await work
   } catch (error) {
-    if (!isHoloError(error) || error.message.includes(catalogPath)) throw error
-    throw new HoloError(error.code, `Catalog ${catalogPath}: ${error.message}`, {path: error.path, data: error.data, cause: error})
+    if (!isHoloError(error)) throw error
+    const where = error.message.includes(catalogPath) ? error.message : `Catalog ${catalogPath}: ${error.message}`
+    // Files already written stay (a rerun keeps what is right and redoes the rest): say so.
+    throw new HoloError(error.code, `${where}; ${target} is left incomplete: drop again once this is fixed`, {path: error.path, data: error.data, cause: error})
   }
 }
 
