@@ -161,3 +161,19 @@ describe('catalogs', () => {
     expect(runCli(['check', '--library', join(work.dir, 'nothing')]).status).toBe(2)
   })
 })
+
+describe('check --repair in text', () => {
+  it('contradictory report: problems are labelled as found before the repair, and a second check is OK', async () => {
+    const {root} = await library('repair-text', 'gzip')
+    await fsp.mkdir(join(root, 'library/12/34/56'), {recursive: true})
+    await fsp.writeFile(join(root, 'library/12/34/56/.x.tmp-999999999-0123abcd'), 'temp of a dead writer')
+    const repaired = runCli(['check', '--library', root, '--repair'])
+    expect(repaired.status).toBe(1)
+    expect(repaired.stdout).toMatch(/1 temp file removed/)
+    expect(repaired.stdout).toMatch(/problem: found before the repair: 1 temp file left by interrupted writes/)
+    expect(repaired.stdout).toContain('NOT OK as found (run check again to see what the repair left).')
+    const again = runCli(['check', '--library', root])
+    expect(again.status, again.stdout).toBe(0)
+    expect(again.stdout).toContain('OK.')
+  })
+})

@@ -72,12 +72,15 @@ function report(r: CheckResult): string {
     const p = r.repairs
     lines.push(
       `repaired: ${p.catalogsQuarantined.length} catalogs and ${p.filesQuarantined.length} corrupt files quarantined, ${p.orphansQuarantined.length} orphans quarantined, ` +
-        `${p.leftoversRemoved.length} temp files removed, ${p.emptyDirsRemoved} empty dirs removed (quarantine: ${p.quarantine})`,
+        `${p.leftoversRemoved.length} temp file${p.leftoversRemoved.length === 1 ? '' : 's'} removed, ${p.emptyDirsRemoved} empty dirs removed (quarantine: ${p.quarantine})`,
     )
     for (const catalog of p.catalogsQuarantined) lines.push(`  purged catalog: ${catalog}`)
   }
 
-  lines.push(...r.problems.map((problem) => `problem: ${problem}`))
-  lines.push(`${r.ok ? 'OK.' : 'NOT OK.'} ${r.seconds.toFixed(2)} s (${r.steps.map((s) => `${s.name} ${s.seconds.toFixed(2)} s`).join(', ')})`)
+  // Problems are what check found; with --repair some are already gone: say which state is shown.
+  const found = r.repairs ? 'found before the repair: ' : ''
+  lines.push(...r.problems.map((problem) => `problem: ${found}${problem}`))
+  const verdict = r.ok ? 'OK.' : r.repairs ? 'NOT OK as found (run check again to see what the repair left).' : 'NOT OK.'
+  lines.push(`${verdict} ${r.seconds.toFixed(2)} s (${r.steps.map((s) => `${s.name} ${s.seconds.toFixed(2)} s`).join(', ')})`)
   return lines.join('\n')
 }
