@@ -1,5 +1,5 @@
 import {createReadStream, createWriteStream, existsSync, mkdirSync, promises as fsp, readFileSync} from 'node:fs'
-import {dirname, join, sep} from 'node:path'
+import {dirname, join} from 'node:path'
 import {Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
@@ -9,6 +9,7 @@ import {compressBuffer} from '../codec/compress.js'
 import {STREAM_THRESHOLD_BYTES} from '../codec/whole.js'
 import {createDigester, digestBuffer} from '../digest.js'
 import {fsyncFile, tempPathFor, writeFileAtomic, writeFileAtomicUnsyncedSync} from '../fs/atomic.js'
+import {libraryFilePath} from '../library.js'
 import {RelocationScanner, findRelocations} from '../relocate.js'
 import {probeStoredFile} from '../stored-probe.js'
 import type {CodecName, DigestAlgorithm, ZstdBackend} from '../types.js'
@@ -76,20 +77,9 @@ export class LibraryWriter {
   /** Damaged library files found under a content's name, stored anew. */
   readonly replaced: SkippedEntry[] = []
   private readonly needle: Buffer
-  /** `<library>/library/`, as libraryFilePath joins it. */
-  private readonly filesRoot: string
 
   constructor(private readonly settings: LiftSettings) {
     this.needle = Buffer.from(settings.identity)
-    this.filesRoot = join(settings.library, 'library') + sep
-  }
-
-  /**
-   * libraryFilePath for a digest this writer computed (so valid): built by concatenation, since
-   * path.join's normalising cost 15 ms per 2,400 files and the parts are hex.
-   */
-  private pathOf(digest: string): string {
-    return `${this.filesRoot}${digest.slice(0, 2)}${sep}${digest.slice(2, 4)}${sep}${digest.slice(4, 6)}${sep}${digest}`
   }
 
   /** Store one file (if its content is not there yet) and say what its catalog entry records. */
@@ -100,7 +90,7 @@ export class LibraryWriter {
     const data = readFileSync(task.path)
     const facts: LiftedFacts = {digest: digestBuffer(settings.algorithm, data), rewrite: findRelocations(data, this.needle), size: data.length}
     if (await this.claimed(facts.digest, facts.size)) return facts
-    const target = this.pathOf(facts.digest)
+    const target = libraryFilePath(this.settings.library, facts.digest)
     const stored = await compressBuffer(settings.codec, data, {level: settings.level, zstdBackend: settings.zstdBackend})
     await this.mkdirFor(target)
     if (!settings.fsync) writeFileAtomicUnsyncedSync(target, stored, libraryFileMode(task.mode))
@@ -145,7 +135,7 @@ export class LibraryWriter {
       if (settings.fsync) await fsyncFile(temp)
       const facts: LiftedFacts = {digest: digester.digest(), rewrite: scanner.offsets, size}
       if (await this.claimed(facts.digest, facts.size)) return facts
-      const target = this.pathOf(facts.digest)
+      const target = libraryFilePath(this.settings.library, facts.digest)
       await this.mkdirFor(target)
       await fsp.rename(temp, target)
       this.stored++
@@ -164,7 +154,7 @@ export class LibraryWriter {
   private async claimed(digest: string, size: number): Promise<boolean> {
     if (this.seen.has(digest)) return true
     this.seen.add(digest)
-    const path = this.pathOf(digest)
+    const path = libraryFilePath(this.settings.library, digest)
     if (this.settings.existing === 'trust') return existsSync(path)
     const probe = await probeStoredFile(path, size, this.settings.algorithm)
     if (probe.state === 'damaged') this.replaced.push({path, reason: probe.reason})
