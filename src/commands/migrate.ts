@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {HoloCommand} from '../cli/base-command.js'
+import {handleInterrupt} from '../cli/interruption.js'
 import {interruptedMessage} from '../cli/migrate-interrupt.js'
 import {ZSTD_HELP, zstdWarning} from '../cli/rcc-compat.js'
 import {describeHolders} from '../engine/fs/lock.js'
@@ -48,14 +49,11 @@ ${ZSTD_HELP}`
     // Ctrl-C: say what was kept and how to finish (stopping anywhere is safe: see the description).
     let last: Progress | undefined
     const bar = this.progress('migrate')
-    const onSignal = () => {
+    const interruption = handleInterrupt(() => {
       this.stopProgress()
       process.stderr.write(`${interruptedMessage(flags.library, flags.to, last)}\n`)
-      process.exit(130)
-    }
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
-    const result = await migrate({
+    })
+    const result = await interruption.guard(migrate({
       library: flags.library,
       to: flags.to as TargetCodec,
       dryRun: flags['dry-run'],
@@ -71,10 +69,7 @@ ${ZSTD_HELP}`
         last = progress
         bar?.(progress)
       },
-    }).finally(() => {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-    })
+    })).finally(() => interruption.dispose())
     this.stopProgress()
     this.log(summary(result))
     for (const bad of result.corrupt) this.logToStderr(`${bad.action === 'quarantined' ? 'quarantined' : 'left'}: ${bad.code}: ${bad.message}`)

@@ -13,12 +13,12 @@ import {CANDIDATE_VARIANTS, CANDIDATES} from '../bench/candidates/index.js'
 import {defaultVariants} from '../bench/variants.js'
 import {HoloCommand} from '../cli/base-command.js'
 import {checkRunIdentity, identityWarning, relocatedWarning} from '../cli/identity-check.js'
+import {handleInterrupt} from '../cli/interruption.js'
 import {canClone, chooseScratch, runnableVariants} from '../cli/run-defaults.js'
 import {availableZstdBackends} from '../engine/codec/index.js'
 import {HoloError} from '../engine/errors.js'
 import {tempPathFor, writeFileAtomic} from '../engine/fs/atomic.js'
 import {defaultJobs} from '../engine/jobs.js'
-import {stopAllWorkers} from '../engine/worker-pool.js'
 import {parseSlowdown} from '../gate/slowdown.js'
 import {writeReports} from '../report/index.js'
 import {renderCandidatesText} from '../report/candidates-text.js'
@@ -96,22 +96,11 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
     // A bad output path fails now, not after minutes of measuring; an existing file stays as it
     // is until there are results to replace it with (Ctrl-C keeps the old ones).
     if (out) await assertWritable(out)
-    const onSignal = () => {
-      // Lift and restore lanes run on worker threads too: stopped first, so that none writes
-      // into the scratch while it is removed (bounded: a stuck thread does not keep the run alive).
-      const removeAndExit = () => {
-        removeAllScratchSync()
-        process.exit(130)
-      }
-
-      setTimeout(removeAndExit, 5000).unref()
-      stopAllWorkers().then(removeAndExit, removeAndExit)
-    }
-
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
+    // Ctrl-C: lift and restore lanes run on worker threads too, stopped first, so that none
+    // writes into the scratch while it is removed.
+    const interruption = handleInterrupt(removeAllScratchSync)
     try {
-      const results = await runBenchmark({
+      const results = await interruption.guard(runBenchmark({
         scenarios,
         trees: flags.tree,
         variants: chosen.variants,
@@ -130,7 +119,7 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
         injectSlowdown: flags['inject-slowdown'] ? parseSlowdown(flags['inject-slowdown']) : undefined,
         onProgress: this.progress('run'),
         onScenario: out ? (partial) => writeFileAtomic(out, JSON.stringify(partial, null, 2) + '\n') : undefined,
-      })
+      }))
       this.stopProgress()
       for (const scenario of results.scenarios.filter((candidate) => candidate.source.kind === 'tree')) {
         const warning = relocatedWarning(scenario.scenario, flags.identity ?? scenario.scenario.replace(/^tree:/, ''), scenario.tree.relocatedFiles, scenario.tree.files)
@@ -152,8 +141,7 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
       if (note) this.logToStderr(note)
       return results
     } finally {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
+      interruption.dispose()
     }
   }
 }

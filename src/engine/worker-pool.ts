@@ -1,5 +1,7 @@
 import {Worker} from 'node:worker_threads'
 
+import {STOP_MESSAGE} from './worker-port.js'
+
 /**
  * Worker threads for one worker module, started on first use and kept for later runs (a
  * benchmark restores many times). Idle workers are unref'd so they never keep the process alive.
@@ -17,13 +19,47 @@ export interface WorkerPool {
 
 // Every worker thread of every pool that has not exited, for stopAllWorkers.
 const running = new Set<Worker>()
+// Threads being stopped: one stop per thread, however many callers ask.
+const stopping = new Map<Worker, Promise<void>>()
+
+/** How long a thread may take to end itself before it is terminated (a long synchronous call). */
+const STOP_GRACE_MS = 5000
+
+/**
+ * Stop one worker thread and resolve once it has exited. The thread ends itself on STOP_MESSAGE
+ * (worker-port.ts), between two of its awaits; only one that has not done so within
+ * STOP_GRACE_MS is terminated, since terminating a thread inside a zlib constructor aborts the
+ * process (see STOP_MESSAGE).
+ */
+export function stopWorker(worker: Worker): Promise<void> {
+  if (!running.has(worker)) return Promise.resolve()
+  let stop = stopping.get(worker)
+  if (!stop) {
+    stop = new Promise<void>((resolve) => {
+      const late = setTimeout(() => void worker.terminate(), STOP_GRACE_MS)
+      late.unref()
+      // An idle thread is unref'd; until it has exited it must keep this process alive, or the
+      // process could end first, without what its caller does after the stop.
+      worker.ref()
+      worker.once('exit', () => {
+        clearTimeout(late)
+        resolve()
+      })
+      worker.postMessage(STOP_MESSAGE)
+    })
+    stopping.set(worker, stop)
+  }
+
+  return stop
+}
 
 /**
  * Stop every worker thread of this process (restores, lifts, migrations) and wait until they
- * have: for an interrupted command, before it removes directories they may be writing into.
+ * have: for an interrupted command, before it removes directories they may be writing into or
+ * exits (process.exit tears down running threads as terminate() would).
  */
 export async function stopAllWorkers(): Promise<void> {
-  await Promise.all([...running].map((worker) => worker.terminate()))
+  await Promise.all([...running].map((worker) => stopWorker(worker)))
 }
 
 /** A pool for the module `<name>.js` (or `.ts` when running from sources) beside `callerUrl`. */
@@ -34,6 +70,7 @@ export function workerPool(callerUrl: string, name = 'worker'): WorkerPool {
     running.add(worker)
     worker.once('exit', () => {
       running.delete(worker)
+      stopping.delete(worker)
       // A stopped idle worker is never handed out again.
       const at = idle.indexOf(worker)
       if (at >= 0) idle.splice(at, 1)
@@ -51,8 +88,9 @@ export function workerPool(callerUrl: string, name = 'worker'): WorkerPool {
     release(worker, broken = false) {
       worker.removeAllListeners('message')
       worker.removeAllListeners('error')
-      if (broken) {
-        void worker.terminate()
+      // A thread being stopped (stopAllWorkers while its run ended) stays ref'd until it exits.
+      if (broken || stopping.has(worker)) {
+        void stopWorker(worker)
         return
       }
 
@@ -74,9 +112,11 @@ function spawn(callerUrl: string, name: string): Worker {
   const fromSource = callerUrl.endsWith('.ts')
   const url = new URL(`./${name}.${fromSource ? 'ts' : 'js'}`, callerUrl)
   if (!fromSource) return new Worker(url)
-  // From the TypeScript sources (tests, tsx), the worker registers tsx before loading itself.
+  // From the TypeScript sources (tests, tsx), the worker registers tsx before loading itself; not
+  // twice (a parent started with `--import tsx` passes it on), which hung threads that started as
+  // others were stopped.
   const bootstrap = `import('tsx/esm/api').then(({register}) => { register(); return import(${JSON.stringify(url.href)}) })`
-  return new Worker(bootstrap, {eval: true})
+  return new Worker(bootstrap, {eval: true, execArgv: []})
 }
 
 export interface BatchRunOptions<T, R> {

@@ -1,5 +1,6 @@
 import {parentPort} from 'node:worker_threads'
 
+import {serveRequests} from '../worker-port.js'
 import {failedOutcome, transcodeFile} from './transcode.js'
 import type {FileOutcome, FileSettings, FileTask} from './file-task.js'
 
@@ -19,7 +20,7 @@ export interface FileBatchReply {
 // is async-only) or an fsync, the next one's reads and writes proceed.
 const IN_FLIGHT = 4
 
-parentPort?.on('message', async (request: FileBatchRequest) => {
+serveRequests(async (request: FileBatchRequest) => {
   const outcomes: FileOutcome[] = []
   let next = 0
   let failed = false

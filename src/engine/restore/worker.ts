@@ -1,5 +1,6 @@
 import {parentPort} from 'node:worker_threads'
 
+import {serveRequests} from '../worker-port.js'
 import {runBatch} from './batch.js'
 import type {BatchRequest} from './batch.js'
 
@@ -10,7 +11,7 @@ export type {BatchReply, BatchRequest} from './batch.js'
  * batch at a time in the order sent (the pool sends the next batch ahead, restore/pool.ts).
  */
 let queue: Promise<void> = Promise.resolve()
-parentPort?.on('message', (request: BatchRequest) => {
+serveRequests((request: BatchRequest) => {
   queue = queue.then(async () => {
     parentPort?.postMessage(await runBatch(request))
   })
