@@ -47,7 +47,8 @@ describe('migrate interrupted by Ctrl-C', () => {
       },
     })
     expect(interrupted.code, `${interrupted.signal} ${interrupted.stderr} ${interrupted.stdout}`).toBe(130)
-    expect(interrupted.stderr).toMatch(/released RCC cannot read them \(only RCC's zstd fork can\)\. To go back: holobench migrate --library .* --to gzip/)
+    expect(interrupted.stderr).toMatch(/released RCC cannot read them \(only RCC's zstd fork can\)\. To go back, run:/)
+    expect(interrupted.stderr).toContain(`  holobench migrate --library ${library} --to gzip\n`)
     expect(interrupted.stderr).toMatch(/migrate interrupted: \d+ of \d+ library files were done \(migrated or already zstd\) and are kept/)
     expect(interrupted.stderr).toContain(`holobench migrate --library ${library} --to zstd`)
 

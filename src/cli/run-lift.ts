@@ -6,7 +6,7 @@ import type {LiftResult} from '../engine/lift.js'
 import type {CodecName, ZstdBackend} from '../engine/types.js'
 import {type CommandIo, throwHandedOver} from './command-io.js'
 import {identityWarning} from './identity-check.js'
-import {zstdWarning} from './rcc-compat.js'
+import {zstdWarning, zstdWayBack} from './rcc-compat.js'
 
 /** `holobench lift`'s flags, as parsed (by oclif, or the fast path). */
 export interface LiftFlags {
@@ -40,7 +40,10 @@ export async function runLift(source: string, flags: LiftFlags, io: CommandIo): 
   })
   io.stopProgress()
   io.log(result.catalog)
-  if (flags.codec === 'zstd') await io.warn(zstdWarning(flags.library))
+  if (flags.codec === 'zstd') {
+    await io.warn(zstdWarning(flags.library))
+    io.logToStderr(zstdWayBack(flags.library))
+  }
   // A short or word-like identity (`python3.11`) also matches ordinary text: say so when it did.
   const identity = flags.identity ?? basename(resolve(source))
   const suspicious = result.relocatedFiles > 0 ? identityWarning(identity, flags.identity === undefined ? "the lifted directory's name" : '--identity') : undefined
@@ -48,7 +51,7 @@ export async function runLift(source: string, flags: LiftFlags, io: CommandIo): 
   for (const skipped of result.skipped) await io.warn(`skipped ${skipped.path}: ${skipped.reason}`)
   for (const replaced of result.replaced) await io.warn(`library file ${replaced.path} ${replaced.reason}: stored it again`)
   io.logToStderr(
-    `${result.files} files (${(result.bytes / 1e6).toFixed(1)} MB), ${result.filesStored} stored, ${result.filesDeduplicated} already present, ` +
+    `${result.files} file${result.files === 1 ? '' : 's'} (${(result.bytes / 1e6).toFixed(1)} MB), ${result.filesStored} stored, ${result.filesDeduplicated} already present, ` +
       `${result.relocatedFiles} with relocations, ${result.symlinks} symlink${result.symlinks === 1 ? '' : 's'}, ${result.seconds.toFixed(2)} s`,
   )
   return result

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {HoloCommand} from '../cli/base-command.js'
 import {handleInterrupt} from '../cli/interruption.js'
 import {interruptedMessage} from '../cli/migrate-interrupt.js'
-import {ZSTD_HELP, zstdWarning} from '../cli/rcc-compat.js'
+import {ZSTD_HELP, zstdWarning, zstdWayBack} from '../cli/rcc-compat.js'
 import {describeHolders} from '../engine/fs/lock.js'
 import {TARGET_CODECS, migrate} from '../engine/migrate/index.js'
 import type {MigrateResult, OnCorrupt, TargetCodec} from '../engine/migrate/index.js'
@@ -45,7 +45,10 @@ ${ZSTD_HELP}`
 
   async run(): Promise<MigrateResult> {
     const {flags} = await this.parse(Migrate)
-    if (flags.to === 'zstd' && !flags['dry-run']) this.warn(zstdWarning(flags.library))
+    if (flags.to === 'zstd' && !flags['dry-run']) {
+      this.warn(zstdWarning(flags.library))
+      this.logToStderr(zstdWayBack(flags.library))
+    }
     // Ctrl-C: say what was kept and how to finish (stopping anywhere is safe: see the description).
     let last: Progress | undefined
     const bar = this.progress('migrate')
