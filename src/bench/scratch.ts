@@ -19,9 +19,44 @@ export function removeScratch(dir: string): void {
   live.delete(dir)
 }
 
-/** Synchronous, for signal handlers: an interrupted run leaves no scratch behind. */
-export function removeAllScratchSync(): void {
+/**
+ * Synchronous, for signal handlers: an interrupted run leaves no scratch behind. Returns the
+ * directories it could not remove, each with why.
+ */
+export function removeAllScratchSync(): Array<{dir: string; error: Error}> {
   // First stop restores running as processes, so none writes into a directory being removed.
   killTimedProcessesSync()
-  for (const dir of live) removeScratch(dir)
+  const failed: Array<{dir: string; error: Error}> = []
+  for (const dir of live) {
+    try {
+      removeScratchSettling(dir)
+    } catch (error) {
+      failed.push({dir, error: error as Error})
+    }
+  }
+
+  return failed
+}
+
+// Whole passes over a directory that is still filling (see removeScratchSettling): pauses of
+// 20, 40, … 200 ms, about 2 s in all, for writes in flight to finish.
+const SETTLING_PASSES = 14
+
+/**
+ * Remove `dir` where a file may still land in it: this thread's reads and writes already handed
+ * to libuv's pool finish on their own while this thread is blocked. rmSync retries only the last
+ * rmdir, never listing again (Node 20, internal/fs/rimraf.js), so a file renamed in after its
+ * listing failed it with ENOTEMPTY; each pass here lists again, after a pause for them to finish.
+ */
+export function removeScratchSettling(dir: string): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4))
+  for (let pass = 1; ; pass++) {
+    try {
+      removeScratch(dir)
+      return
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOTEMPTY' || pass === SETTLING_PASSES) throw error
+      Atomics.wait(pause, 0, 0, Math.min(200, 20 * pass))
+    }
+  }
 }

@@ -29,7 +29,13 @@ export function handleInterrupt(beforeExit: () => void): Interruption {
     const exit = () => {
       if (exiting) return
       exiting = true
-      beforeExit()
+      try {
+        beforeExit()
+      } catch (error) {
+        // Said, and the exit is still the signal's.
+        process.stderr.write(`${(error as Error).message}\n`)
+      }
+
       process.exit(130)
     }
 

@@ -98,7 +98,9 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
     if (out) await assertWritable(out)
     // Ctrl-C: lift and restore lanes run on worker threads too, stopped first, so that none
     // writes into the scratch while it is removed.
-    const interruption = handleInterrupt(removeAllScratchSync)
+    const interruption = handleInterrupt(() => {
+      for (const {dir, error} of removeAllScratchSync()) process.stderr.write(`scratch ${dir} was left: ${error.message}\n`)
+    })
     try {
       const results = await interruption.guard(runBenchmark({
         scenarios,
