@@ -13,9 +13,10 @@ export const STOP_MESSAGE = 'holobench:stop-worker'
 
 /**
  * Serve this worker thread's requests: each message from the pool goes to `handle`, except
- * STOP_MESSAGE, which ends the thread at once (exit code 0). It is delivered between two of the
- * thread's awaits, so a batch in progress stops after the file step it is in (a write or a
- * decode call), not after the batch.
+ * STOP_MESSAGE, which ends the thread (exit code 0). It is delivered between two of the thread's
+ * awaits; the thread then stops within a few turns of its event loop (steps already under way,
+ * a write or a decode, finish first: measured, tens of ms), not after its batch. stopWorker
+ * resolves only once the thread has exited.
  */
 export function serveRequests<T>(handle: (request: T) => void): void {
   parentPort?.on('message', (message: T | typeof STOP_MESSAGE) => {
