@@ -94,6 +94,8 @@ describe('holobench run', () => {
     })
     expect(result.code, result.stderr.slice(-2000)).toBe(130)
     expect(await scratchLeftovers(scratch)).toEqual([])
+    // Said, not silent: what was kept (no --out here) and that the scratch went.
+    expect(result.stderr).toContain('run interrupted: no results were saved; its scratch was removed')
   })
 })
 

@@ -7,7 +7,7 @@ import {stopAllWorkers, stopWorker, workerPool} from '../src/engine/worker-pool.
 import {REPO, ensureBuilt} from './helpers/hololib.js'
 import {tempDir} from './helpers/tree.js'
 
-describe('stopping worker threads (Ctrl-C in run and migrate)', () => {
+describe('stopping worker threads (Ctrl-C in run)', () => {
   // Worker.terminate() interrupted a thread wherever it was; inside `new zlib.Gunzip()` that
   // aborted the whole process at teardown (node_zlib.cc "close before init"), about once in
   // 20–90 stops of a gzip restore on a 2-core machine. Threads now end themselves. The same

@@ -3,7 +3,7 @@ import {Command, Errors} from '@oclif/core'
 import {INPUT_ERROR_CODES, isHoloError} from '../engine/errors.js'
 import type {ProgressCallback} from '../engine/types.js'
 import type {CommandIo} from './command-io.js'
-import {PhaseLines, ProgressBar, type ProgressSink} from './progress.js'
+import {PhaseLines, ProgressBar, type ProgressEnd, type ProgressSink} from './progress.js'
 
 /**
  * What every command prints for a failure: under --json exactly `{"error": CommandError}` on
@@ -60,13 +60,13 @@ export abstract class HoloCommand extends Command {
     return {log: (line) => this.log(line), logToStderr: (line) => this.logToStderr(line), warn: (message) => void this.warn(message), progress: (label) => this.progress(label), stopProgress: () => this.stopProgress()}
   }
 
-  protected stopProgress(): void {
-    this.bar?.stop()
+  protected stopProgress(end?: ProgressEnd): void {
+    this.bar?.stop(end)
     this.bar = undefined
   }
 
   protected override async catch(error: Error & {exitCode?: number; code?: string}): Promise<unknown> {
-    this.bar?.stop(true)
+    this.bar?.stop('failed')
     this.bar = undefined
     // this.exit(n) and --help/--version end the command on purpose.
     if (error.code === 'EEXIT' || (error as {oclif?: {exit?: number}}).oclif?.exit === 0) return super.catch(error)

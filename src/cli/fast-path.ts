@@ -125,7 +125,7 @@ export async function runFast(argv: string[], root: string): Promise<boolean> {
     if (parsed.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
     return true
   } catch (error) {
-    bar?.stop(true)
+    bar?.stop('failed')
     bar = undefined
     reportThroughOclif(error)
     return false

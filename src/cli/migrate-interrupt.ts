@@ -1,17 +1,22 @@
 /**
- * What `migrate` says when Ctrl-C stops it: what was kept and how to finish. Every file is
- * replaced atomically and the journal of a dead migration is taken over, so stopping at any
- * instant is safe; the rerun skips files already in the target format after reading their first
- * bytes, so committed work is not redone.
+ * What `migrate` says when Ctrl-C stops it: what was kept and how to finish. On the first Ctrl-C
+ * the files in progress are finished and committed (engine/migrate: the `signal` option), so the
+ * counts are of files really in the target format; every file is replaced atomically and the
+ * journal of a stopped migration is taken over, so stopping at any instant, a second Ctrl-C
+ * included, is safe. The rerun skips files already in the target format after reading their
+ * first bytes, so committed work is not redone.
  */
-import type {Progress} from '../engine/types.js'
+import type {MigrateInterrupted} from '../engine/migrate/index.js'
 
-export function interruptedMessage(library: string, to: string, last: Progress | undefined): string {
-  const where = last
-    ? last.phase === 'migrate'
-      ? `${last.done} of ${last.total} library files were done (migrated or already ${to}) and are kept`
-      : `stopped in the ${last.phase} step (${last.done} of ${last.total} ${last.unit ?? 'files'})`
-    : 'stopped before any file was migrated'
+/** Printed on the first Ctrl-C, while the files in progress finish. */
+export const STOPPING_MESSAGE = 'migrate: stopping; the files in progress are being finished and committed (Ctrl-C again stops at once, which is safe too)'
+
+export function interruptedMessage(library: string, to: string, interrupted: MigrateInterrupted): string {
+  const {files, catalogs} = interrupted
+  const where =
+    interrupted.phase === 'files'
+      ? `${files.done} of ${files.total} library files are in ${to} (migrated or already) and are kept`
+      : `every library file is in ${to}; ${catalogs.done} of ${catalogs.total} catalogs were rewritten`
   return [
     `migrate interrupted: ${where}; every file is either complete in ${to} or untouched, and the library stays restorable.`,
     `To finish, run the same command again: files already in ${to} are skipped, not redone:`,

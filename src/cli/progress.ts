@@ -7,9 +7,12 @@ import type {Progress} from '../engine/types.js'
 /** Something progress can be reported to: a bar on a TTY, one line per phase elsewhere. */
 export interface ProgressSink {
   update(progress: Progress): void
-  /** `failed`: the command is ending with an error, so nothing says "finished". */
-  stop(failed?: boolean): void
+  /** How the command ends (default finished): one that fails or is interrupted never says "finished". */
+  stop(end?: ProgressEnd): void
 }
+
+export type ProgressEnd = 'finished' | 'failed' | 'interrupted'
+
 
 /**
  * Whole seconds as people read them: 45s, 7m05s, 1h02m. Rounded once, up front, so a value like
@@ -151,8 +154,8 @@ export class PhaseLines implements ProgressSink {
     this.state.take(progress, now)
   }
 
-  stop(failed = false): void {
-    if (this.state) this.write(`[${formatDuration((Date.now() - this.began) / 1000).padStart(6)}] ${this.label}: ${failed ? 'failed' : 'finished'}`)
+  stop(end: ProgressEnd = 'finished'): void {
+    if (this.state) this.write(`[${formatDuration((Date.now() - this.began) / 1000).padStart(6)}] ${this.label}: ${end}`)
     this.state = undefined
   }
 }

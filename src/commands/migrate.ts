@@ -1,14 +1,13 @@
 import {Flags} from '@oclif/core'
 
 import {HoloCommand} from '../cli/base-command.js'
-import {handleInterrupt} from '../cli/interruption.js'
-import {interruptedMessage} from '../cli/migrate-interrupt.js'
+import {STOPPING_MESSAGE, interruptedMessage} from '../cli/migrate-interrupt.js'
 import {ZSTD_HELP, zstdWarning, zstdWayBack} from '../cli/rcc-compat.js'
 import {describeHolders} from '../engine/fs/lock.js'
-import {TARGET_CODECS, migrate} from '../engine/migrate/index.js'
+import {MigrateInterrupted, TARGET_CODECS, migrate} from '../engine/migrate/index.js'
 import type {MigrateResult, OnCorrupt, TargetCodec} from '../engine/migrate/index.js'
 import type {Durability} from '../engine/migrate/index.js'
-import type {Progress, ZstdBackend} from '../engine/types.js'
+import type {ZstdBackend} from '../engine/types.js'
 
 export default class Migrate extends HoloCommand {
   static override summary = 'Recompress (and re-key) every file and catalog of a hololib in place, crash-safely.'
@@ -16,7 +15,7 @@ export default class Migrate extends HoloCommand {
 
 Moving to or from none changes the digest algorithm (SHA-256 <-> SipHash-128, as RCC does): files are written under their new names first, then each catalog is swapped atomically, then the compress.no marker is flipped, and only then are the old files no catalog names removed. Catalogs stay compressed (gzip for none and gzip, zstd for zstd), as RCC expects.
 
-A corrupt file is reported (and left, or moved to the quarantine with --on-corrupt quarantine), never rewritten; the migration goes on and exits 1. When the disk fills, the file being written keeps its original and the run stops with ENOSPC. Leave RCC alone while it runs (as for rcc holotree check). Ctrl-C stops it safely and says how to finish.
+A corrupt file is reported (and left, or moved to the quarantine with --on-corrupt quarantine), never rewritten; the migration goes on and exits 1. When the disk fills, the file being written keeps its original and the run stops with ENOSPC. Leave RCC alone while it runs (as for rcc holotree check). Ctrl-C stops it safely: the files in progress are finished and committed, then it says how many files were kept and how to finish (exit 130); a second Ctrl-C stops at once, which is safe too.
 
 ${ZSTD_HELP}`
 
@@ -49,30 +48,47 @@ ${ZSTD_HELP}`
       this.warn(zstdWarning(flags.library))
       this.logToStderr(zstdWayBack(flags.library))
     }
-    // Ctrl-C: say what was kept and how to finish (stopping anywhere is safe: see the description).
-    let last: Progress | undefined
-    const bar = this.progress('migrate')
-    const interruption = handleInterrupt(() => {
-      this.stopProgress()
-      process.stderr.write(`${interruptedMessage(flags.library, flags.to, last)}\n`)
-    })
-    const result = await interruption.guard(migrate({
-      library: flags.library,
-      to: flags.to as TargetCodec,
-      dryRun: flags['dry-run'],
-      jobs: flags.jobs,
-      level: flags.level,
-      zstdBackend: flags['zstd-backend'] as ZstdBackend | 'auto',
-      onCorrupt: flags['on-corrupt'] as OnCorrupt,
-      quarantine: flags.quarantine,
-      durability: flags['no-fsync'] ? 'none' : (flags.durability as Durability | 'auto'),
-      wait: flags.wait,
-      onWait: (what, holders) => this.logToStderr(`waiting: ${what} is in use by ${describeHolders(holders)}`),
-      onProgress: (progress) => {
-        last = progress
-        bar?.(progress)
-      },
-    })).finally(() => interruption.dispose())
+    // Ctrl-C: the files in progress are finished and committed, then say what was kept and how
+    // to finish; a second Ctrl-C takes Node's default, at once (stopping anywhere is safe).
+    const controller = new AbortController()
+    const onSignal = () => {
+      controller.abort()
+      this.logToStderr(STOPPING_MESSAGE)
+    }
+
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+    let result: MigrateResult
+    try {
+      result = await migrate({
+        library: flags.library,
+        to: flags.to as TargetCodec,
+        dryRun: flags['dry-run'],
+        jobs: flags.jobs,
+        level: flags.level,
+        zstdBackend: flags['zstd-backend'] as ZstdBackend | 'auto',
+        onCorrupt: flags['on-corrupt'] as OnCorrupt,
+        quarantine: flags.quarantine,
+        durability: flags['no-fsync'] ? 'none' : (flags.durability as Durability | 'auto'),
+        wait: flags.wait,
+        onWait: (what, holders) => this.logToStderr(`waiting: ${what} is in use by ${describeHolders(holders)}`),
+        onProgress: this.progress('migrate'),
+        signal: controller.signal,
+      })
+    } catch (error) {
+      if (!(error instanceof MigrateInterrupted)) throw error
+      this.stopProgress('interrupted')
+      const message = interruptedMessage(flags.library, flags.to, error)
+      // The exit is the signal's (130); under --json one small object says what was kept.
+      process.exitCode = 130
+      if (this.jsonEnabled()) this.logJson({error: {code: error.code, message, exit: 130, phase: error.phase, files: error.files, catalogs: error.catalogs}})
+      else this.logToStderr(message)
+      return undefined as unknown as MigrateResult
+    } finally {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
+
     this.stopProgress()
     this.log(summary(result))
     for (const bad of result.corrupt) this.logToStderr(`${bad.action === 'quarantined' ? 'quarantined' : 'left'}: ${bad.code}: ${bad.message}`)

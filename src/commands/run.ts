@@ -99,7 +99,14 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
     // Ctrl-C: lift and restore lanes run on worker threads too, stopped first, so that none
     // writes into the scratch while it is removed.
     const interruption = handleInterrupt(() => {
-      for (const {dir, error} of removeAllScratchSync()) process.stderr.write(`scratch ${dir} was left: ${error.message}\n`)
+      this.stopProgress('interrupted')
+      const left = removeAllScratchSync()
+      for (const {dir, error} of left) process.stderr.write(`scratch ${dir} was left: ${error.message}\n`)
+      const kept = out ? `${out} holds the scenarios that finished before it, if any (otherwise it is as it was)` : 'no results were saved'
+      const message = `run interrupted: ${kept}; ${left.length === 0 ? 'its scratch was removed' : 'see above for scratch left behind'}`
+      // Under --json one small object on stdout, as for any error.
+      if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify({error: {code: 'EINTERRUPTED', message, exit: 130}})}\n`)
+      else process.stderr.write(`${message}\n`)
     })
     try {
       const results = await interruption.guard(runBenchmark({

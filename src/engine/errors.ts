@@ -17,6 +17,7 @@ export type HoloErrorCode =
   | 'EROFS' // the file system is mounted read-only
   | 'EIO' // any other system error, with the operation and path named
   | 'ELOCKED' // another holobench process holds the target or library lock
+  | 'EINTERRUPTED' // stopped on request (Ctrl-C): the work done so far is kept, a rerun finishes it
 
 export class HoloError extends Error {
   readonly code: HoloErrorCode

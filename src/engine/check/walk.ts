@@ -7,6 +7,7 @@ import {libraryLayout} from '../library.js'
 import type {DigestAlgorithm} from '../types.js'
 import {classifyLeftover} from './leftovers.js'
 import type {Leftover} from './leftovers.js'
+import {JOURNAL_NAME} from '../migrate/journal.js'
 
 /** One content file of `library/`, named by its digest and stored where RCC looks for it. */
 export interface LibraryFile {
@@ -21,7 +22,10 @@ export interface LibraryFile {
 /** Everything under `library/`, sorted into what it is. */
 export interface LibraryListing {
   files: LibraryFile[]
-  /** Temp files of an interrupted write (holobench's or RCC's `*.part#N`). */
+  /**
+   * Temp files of an interrupted write (holobench's or RCC's `*.part#N`), and those of the
+   * migration journal in the hololib root.
+   */
   leftovers: Leftover[]
   /** Anything else: unknown names, or digests in the wrong directory. Readers never see them. */
   strays: string[]
@@ -74,6 +78,7 @@ export async function walkLibrary(root: string): Promise<LibraryListing> {
   }
 
   visit(libraryDir, '', 0)
+  listing.leftovers.push(...rootLeftovers(root))
   listing.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   listing.dirs.sort()
   return listing
@@ -102,4 +107,20 @@ export async function removeEmptyDirs(dirs: string[]): Promise<number> {
   }
 
   return removed
+}
+
+/**
+ * The journal's temp files in the hololib root (`..holobench-migrate.json.tmp-<pid>-<hex>`: a
+ * migration stopped while writing it). Only that name: the root may hold the user's own files.
+ */
+function rootLeftovers(root: string): Leftover[] {
+  const prefix = `.${JOURNAL_NAME}.tmp-`
+  let names: string[]
+  try {
+    names = readdirSync(root)
+  } catch {
+    return []
+  }
+
+  return names.filter((name) => name.startsWith(prefix)).flatMap((name) => classifyLeftover(join(root, name), name) ?? [])
 }

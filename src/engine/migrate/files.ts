@@ -17,6 +17,8 @@ export interface FilePhaseOptions {
   quarantine: string
   phase: string
   onProgress?: ProgressCallback
+  /** Once it fires, no new batch or big file is started; those in progress finish. */
+  signal?: AbortSignal
 }
 
 /** What the file phase did, counted as outcomes came in. */
@@ -67,7 +69,7 @@ export class FilePhase {
     this.byPath = new Map(tasks.map((task) => [task.path, task]))
     const streamAll = async (list: FileTask[]) => {
       for (const task of list) {
-        if (this.failure) return
+        if (this.failure || this.options.signal?.aborted) return
         try {
           await this.handle(await transcodeLarge(task, this.options.settings), later)
         } catch (error) {
@@ -81,7 +83,7 @@ export class FilePhase {
         workers: this.options.workers,
         onOutcomes: async (outcomes) => {
           for (const outcome of outcomes) await this.handle(outcome, later)
-          return this.failure !== undefined
+          return this.failure !== undefined || this.options.signal?.aborted === true
         },
       }).catch((error: Error) => {
         this.failure ??= error

@@ -54,10 +54,11 @@ import type {FileSettings, FileTask} from './file-task.js'
 import {FilePhase} from './files.js'
 import {beginJournal, endJournal} from './journal.js'
 import {warmUp} from './pool.js'
-import {normalizeOptions} from './types.js'
+import {MigrateInterrupted, normalizeOptions} from './types.js'
 import type {MigrateOptions, MigrateResult, MigrateSettings} from './types.js'
 
 export type {CorruptFile, MigrateOptions, MigrateResult, OnCorrupt} from './types.js'
+export {MigrateInterrupted} from './types.js'
 export type {TargetCodec} from './file-task.js'
 export type {Durability} from './commit.js'
 export {TARGET_CODECS} from './file-task.js'
@@ -77,6 +78,9 @@ interface Run {
   /** A catalog was rewritten: from here on, a failure leaves the journal for the next run. */
   catalogsTouched: boolean
   files?: FilePhase
+  /** For an interruption's counts. */
+  filesTotal?: number
+  catalogsTotal?: number
 }
 
 export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
@@ -118,6 +122,8 @@ async function migrateLocked(s: MigrateSettings, started: number): Promise<Migra
       })
     }
 
+    run.filesTotal = listing.files.length
+    run.catalogsTotal = catalogs.loaded.length
     const files = await migrateFiles(run, listing)
     const {changes, after} = await timed(phases, 'catalogs', () => migrateCatalogs(run, catalogs.loaded, files.renames))
     const removed = s.dryRun ? {files: 0, bytes: 0} : await timed(phases, 'cleanup', () => removeOldFiles(listing.files, files.renames, after, run.algorithm))
@@ -139,9 +145,20 @@ async function migrateLocked(s: MigrateSettings, started: number): Promise<Migra
       catalogChanges: changes,
     }
   } catch (error) {
-    await rollBack(run, catalogs.loaded)
+    // Interrupted: what is done stays, as a run killed between two files leaves it (journal
+    // kept, so `check` and the rerun know); only temp files not yet committed go.
+    if (error instanceof MigrateInterrupted) await run.committer.abort()
+    else await rollBack(run, catalogs.loaded)
     throw error
   }
+}
+
+/** Throw MigrateInterrupted if the signal has fired: what is done is counted from the outcomes. */
+function throwIfInterrupted(run: Run, phase: 'files' | 'catalogs', catalogs: {done: number; total: number}): void {
+  if (!run.s.signal?.aborted) return
+  const outcomes = run.files?.outcomes
+  const done = outcomes ? outcomes.converted + outcomes.skipped : 0
+  throw new MigrateInterrupted(phase, {done, total: run.filesTotal ?? 0}, catalogs)
 }
 
 async function timed<T>(phases: MigrateResult['phases'], name: string, work: () => Promise<T>): Promise<T> {
@@ -167,13 +184,15 @@ async function migrateFiles(run: Run, listing: LibraryListing): Promise<FilePhas
     dryRun: s.dryRun,
   }
   const totalBytes = listing.files.reduce((sum, f) => sum + f.size, 0)
-  const options = {settings, workers: s.workers, committer: run.committer, onCorrupt: s.onCorrupt, quarantine: s.quarantine, phase: 'migrate', onProgress: s.onProgress}
+  const options = {settings, workers: s.workers, committer: run.committer, onCorrupt: s.onCorrupt, quarantine: s.quarantine, phase: 'migrate', onProgress: s.onProgress, signal: s.signal}
   const files = new FilePhase(options, listing.files.length, totalBytes)
   run.files = files
   const tasks = planTasks(listing.files, s, files)
   await timed(run.phases, 'files', () => files.run(tasks, new Map(listing.files.map((f) => [f.path, f.size]))))
   if (files.failure) throw files.failure
+  // Interrupted or not, what the workers converted is committed first: it is complete and verified.
   await timed(run.phases, 'seal files', () => run.committer.seal())
+  throwIfInterrupted(run, 'files', {done: 0, total: run.catalogsTotal ?? 0})
   return files
 }
 
@@ -183,6 +202,7 @@ async function migrateCatalogs(run: Run, loaded: LoadedCatalog[], renames: Reado
   const changes: CatalogChange[] = []
   const after: Catalog[] = []
   for (const [i, one] of loaded.entries()) {
+    throwIfInterrupted(run, 'catalogs', {done: changes.filter((c) => c.action === 'rewritten').length, total: loaded.length})
     const {change, catalog} = await migrateCatalog(one, {codec: s.to, algorithm: run.algorithm, renames, zstdBackend: s.zstdBackend, fsync: run.durability !== 'none', dryRun: s.dryRun})
     if (change.action === 'rewritten' && !s.dryRun) run.catalogsTouched = true
     changes.push(change)

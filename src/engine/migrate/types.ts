@@ -39,6 +39,26 @@ export interface MigrateOptions {
   wait?: boolean
   /** Called once when other holobench processes hold the library and this migration waits. */
   onWait?: (what: string, holders: LockHolder[]) => void
+  /**
+   * Stop early (Ctrl-C): no file or catalog is started after it fires; the files in progress
+   * finish and are committed, and the migration rejects with MigrateInterrupted. The library is
+   * then as a run killed at that point leaves it (journal kept), and a rerun finishes the job.
+   */
+  signal?: AbortSignal
+}
+
+/** A migration stopped by its `signal`: what was done, for the message that says so. */
+export class MigrateInterrupted extends HoloError {
+  constructor(
+    /** The step it stopped in. */
+    readonly phase: 'files' | 'catalogs',
+    /** Library files now in the target format (converted by this run, or already), and all of them. */
+    readonly files: {done: number; total: number},
+    /** Catalogs rewritten by this run, and all of them. */
+    readonly catalogs: {done: number; total: number},
+  ) {
+    super('EINTERRUPTED', `migrate interrupted in the ${phase} step: ${files.done} of ${files.total} library files are in the target format and kept; a rerun finishes the job`)
+  }
 }
 
 /** Options after checking and defaulting, once, at the entry point. */
@@ -53,6 +73,7 @@ export interface MigrateSettings {
   quarantine: string
   durability: Durability | 'auto'
   onProgress?: ProgressCallback
+  signal?: AbortSignal
 }
 
 export function normalizeOptions(options: MigrateOptions): MigrateSettings {
@@ -77,6 +98,7 @@ export function normalizeOptions(options: MigrateOptions): MigrateSettings {
     quarantine: resolve(options.quarantine ?? defaultQuarantineDir(root)),
     durability: options.fsync === false ? 'none' : (options.durability ?? 'auto'),
     onProgress: options.onProgress,
+    signal: options.signal,
   }
 }
 
