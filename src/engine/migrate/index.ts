@@ -188,6 +188,8 @@ async function migrateFiles(run: Run, listing: LibraryListing): Promise<FilePhas
   const files = new FilePhase(options, listing.files.length, totalBytes)
   run.files = files
   const tasks = planTasks(listing.files, s, files)
+  // Ctrl-C while the library was being listed: no batch is started at all.
+  throwIfInterrupted(run, 'files', {done: 0, total: run.catalogsTotal ?? 0})
   await timed(run.phases, 'files', () => files.run(tasks, new Map(listing.files.map((f) => [f.path, f.size]))))
   if (files.failure) throw files.failure
   // Interrupted or not, what the workers converted is committed first: it is complete and verified.
