@@ -93,3 +93,42 @@ describe('migrate interrupted by Ctrl-C', () => {
     expect(tempFilesUnder(library)).toEqual([])
   }, 240_000)
 })
+
+describe('migrate stopped by a second signal', () => {
+  // A second Ctrl-C ended the process with nothing said, and under --json with nothing on stdout
+  // (silence fault). It still ends at once, by the signal, but says what it leaves and how to finish.
+  it.each([false, true])('silence fault: it says what it leaves and how to finish (--json %s); the rerun finishes', async (json) => {
+    const tree = await makeManyFilesTree(join(work.dir, 'h59acff1_493f813dad24d3t'), 2000)
+    const library = join(work.dir, `lib-twice-${json}`)
+    await lift({source: tree, library, codec: 'gzip', fsync: false})
+    await fsp.rm(tree, {recursive: true})
+
+    const stopped = await cli(['migrate', '--library', library, '--to', 'zstd', '--jobs', '1', ...(json ? ['--json'] : [])], {
+      onSpawn: (child) => {
+        // Two different signals, sent together: the kernel never merges them into one.
+        const poll = setInterval(() => {
+          if (!existsSync(join(library, JOURNAL_NAME))) return
+          clearInterval(poll)
+          child.kill('SIGINT')
+          child.kill('SIGTERM')
+        }, 20)
+        child.once('exit', () => clearInterval(poll))
+      },
+    })
+    // Ended by the second of the two, whichever was handled second.
+    expect(['SIGINT', 'SIGTERM'], stopped.stderr).toContain(stopped.signal)
+    if (json) {
+      const {error} = JSON.parse(stopped.stdout) as {error: {code: string; exit: number; message: string}}
+      expect(error).toMatchObject({code: 'EINTERRUPTED', exit: 130})
+      expect(error.message).toContain(`holobench migrate --library ${library} --to zstd`)
+    } else {
+      expect(stopped.stderr).toContain('migrate stopped at once: every file is either complete or untouched')
+      expect(stopped.stderr).toContain(`  holobench migrate --library ${library} --to zstd\n`)
+    }
+
+    const resumed = await cli(['migrate', '--library', library, '--to', 'zstd', '--json'])
+    expect(resumed.code, resumed.stderr).toBe(0)
+    expect(libraryFormats(library).every((format) => format === 'zstd')).toBe(true)
+    expect(tempFilesUnder(library)).toEqual([])
+  }, 240_000)
+})

@@ -8,18 +8,32 @@
  */
 import type {MigrateInterrupted} from '../engine/migrate/index.js'
 
-/** Printed on the first Ctrl-C, while the files in progress finish. */
-export const STOPPING_MESSAGE = 'migrate: stopping; the files in progress are being finished and committed (Ctrl-C again stops at once, which is safe too)'
+/** Printed on the first Ctrl-C (or SIGTERM), while the files in progress finish. */
+export const STOPPING_MESSAGE = 'migrate: stopping; the files in progress are being finished and committed (a second Ctrl-C or signal stops at once, which is safe too)'
+
+/** "in zstd", "stored raw (none)": where a file is once migrated to `to`. */
+function inFormat(to: string): string {
+  return to === 'none' ? 'stored raw (none)' : `in ${to}`
+}
 
 export function interruptedMessage(library: string, to: string, interrupted: MigrateInterrupted): string {
   const {files, catalogs} = interrupted
   const where =
     interrupted.phase === 'files'
-      ? `${files.done} of ${files.total} library files are in ${to} (migrated or already) and are kept`
-      : `every library file is in ${to}; ${catalogs.done} of ${catalogs.total} catalogs were rewritten`
+      ? `${files.done} of ${files.total} library files are ${inFormat(to)} (migrated or already) and are kept`
+      : `every library file is ${inFormat(to)}; ${catalogs.done} of ${catalogs.total} catalogs were rewritten`
   return [
-    `migrate interrupted: ${where}; every file is either complete in ${to} or untouched, and the library stays restorable.`,
-    `To finish, run the same command again: files already in ${to} are skipped, not redone:`,
+    `migrate interrupted: ${where}; every file is either complete ${inFormat(to)} or untouched, and the library stays restorable.`,
+    `To finish, run the same command again: files already ${inFormat(to)} are skipped, not redone:`,
+    `  holobench migrate --library ${library} --to ${to}`,
+  ].join('\n')
+}
+
+/** Printed on a second signal, just before the process ends at once (as a kill would end it). */
+export function stoppedAtOnceMessage(library: string, to: string): string {
+  return [
+    'migrate stopped at once: every file is either complete or untouched, and the library stays restorable; files converted but not yet committed are left as temp files.',
+    'To finish, run the same command again (it removes them too):',
     `  holobench migrate --library ${library} --to ${to}`,
   ].join('\n')
 }

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {HoloCommand} from '../cli/base-command.js'
-import {STOPPING_MESSAGE, interruptedMessage} from '../cli/migrate-interrupt.js'
+import {STOPPING_MESSAGE, interruptedMessage, stoppedAtOnceMessage} from '../cli/migrate-interrupt.js'
 import {ZSTD_HELP, zstdWarning, zstdWayBack} from '../cli/rcc-compat.js'
 import {describeHolders} from '../engine/fs/lock.js'
 import {MigrateInterrupted, TARGET_CODECS, migrate} from '../engine/migrate/index.js'
@@ -49,15 +49,26 @@ ${ZSTD_HELP}`
       this.logToStderr(zstdWayBack(flags.library))
     }
     // Ctrl-C: the files in progress are finished and committed, then say what was kept and how
-    // to finish; a second Ctrl-C takes Node's default, at once (stopping anywhere is safe).
+    // to finish. A second signal ends the process at once, by that signal, as a kill would
+    // (stopping anywhere is safe; process.exit could abort under running worker threads).
     const controller = new AbortController()
-    const onSignal = () => {
-      controller.abort()
-      this.logToStderr(STOPPING_MESSAGE)
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (!controller.signal.aborted) {
+        controller.abort()
+        this.logToStderr(STOPPING_MESSAGE)
+        return
+      }
+
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+      const message = stoppedAtOnceMessage(flags.library, flags.to)
+      if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify({error: {code: 'EINTERRUPTED', message, exit: 130}})}\n`)
+      else process.stderr.write(`${message}\n`)
+      process.kill(process.pid, signal)
     }
 
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
     let result: MigrateResult
     try {
       result = await migrate({
