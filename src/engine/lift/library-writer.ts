@@ -89,8 +89,8 @@ export class LibraryWriter {
     // Synchronous: a small file's read takes microseconds; async it would be four hops to libuv's pool.
     const data = readFileSync(task.path)
     const facts: LiftedFacts = {digest: digestBuffer(settings.algorithm, data), rewrite: findRelocations(data, this.needle), size: data.length}
-    if (await this.claimed(facts.digest, facts.size)) return facts
     const target = libraryFilePath(this.settings.library, facts.digest)
+    if (await this.claimed(facts.digest, facts.size, target)) return facts
     const stored = await compressBuffer(settings.codec, data, {level: settings.level, zstdBackend: settings.zstdBackend})
     await this.mkdirFor(target)
     if (!settings.fsync) writeFileAtomicUnsyncedSync(target, stored, libraryFileMode(task.mode))
@@ -134,8 +134,8 @@ export class LibraryWriter {
       )
       if (settings.fsync) await fsyncFile(temp)
       const facts: LiftedFacts = {digest: digester.digest(), rewrite: scanner.offsets, size}
-      if (await this.claimed(facts.digest, facts.size)) return facts
       const target = libraryFilePath(this.settings.library, facts.digest)
+      if (await this.claimed(facts.digest, facts.size, target)) return facts
       await this.mkdirFor(target)
       await fsp.rename(temp, target)
       this.stored++
@@ -147,14 +147,13 @@ export class LibraryWriter {
   }
 
   /**
-   * True when the content is already in the library or claimed by another file of this lift (RCC
-   * dedupes by existence alone). A file already there is probed first (size, gzip trailer, zstd
+   * True when the content (its library file: `path`) is already in the library or claimed by
+   * another file of this lift (RCC dedupes by existence alone). A file already there is probed first (size, gzip trailer, zstd
    * frames): a damaged one is not reused but stored again over it, atomically, and reported.
    */
-  private async claimed(digest: string, size: number): Promise<boolean> {
+  private async claimed(digest: string, size: number, path: string): Promise<boolean> {
     if (this.seen.has(digest)) return true
     this.seen.add(digest)
-    const path = libraryFilePath(this.settings.library, digest)
     if (this.settings.existing === 'trust') return existsSync(path)
     const probe = await probeStoredFile(path, size, this.settings.algorithm)
     if (probe.state === 'damaged') this.replaced.push({path, reason: probe.reason})
