@@ -39,7 +39,8 @@ export function removeAllScratchSync(): Array<{dir: string; error: Error}> {
 }
 
 // Whole passes over a directory that is still filling (see removeScratchSettling): pauses of
-// 20, 40, … 200 ms, about 2 s in all, for writes in flight to finish.
+// 20, 40, … 200 ms between them, and within each pass rmSync's own 3 retries of its last rmdir
+// (100, 200, 300 ms): up to ~11 s in all for writes in flight to finish.
 const SETTLING_PASSES = 14
 
 /**
