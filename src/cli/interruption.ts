@@ -59,3 +59,13 @@ export function handleInterrupt(beforeExit: () => void): Interruption {
     },
   }
 }
+
+/**
+ * An interrupted command's last word, written at once (signal handlers; the process ends right
+ * after): under --json one small error object on stdout, `{error: {code: 'EINTERRUPTED',
+ * message, exit: 130}}`, as for any error; else the message on stderr.
+ */
+export function sayInterrupted(message: string, json: boolean): void {
+  if (json) process.stdout.write(`${JSON.stringify({error: {code: 'EINTERRUPTED', message, exit: 130}})}\n`)
+  else process.stderr.write(`${message}\n`)
+}

@@ -13,7 +13,6 @@ export interface ProgressSink {
 
 export type ProgressEnd = 'finished' | 'failed' | 'interrupted'
 
-
 /**
  * Whole seconds as people read them: 45s, 7m05s, 1h02m. Rounded once, up front, so a value like
  * 479.6 s is 8m00s, never 7m60s. Non-finite or negative input gives '' (no "ETA NFs").

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {HoloCommand} from '../cli/base-command.js'
+import {sayInterrupted} from '../cli/interruption.js'
 import {STOPPING_MESSAGE, interruptedMessage, stoppedAtOnceMessage} from '../cli/migrate-interrupt.js'
 import {ZSTD_HELP, zstdWarning, zstdWayBack} from '../cli/rcc-compat.js'
 import {describeHolders} from '../engine/fs/lock.js'
@@ -61,9 +62,7 @@ ${ZSTD_HELP}`
 
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
-      const message = stoppedAtOnceMessage(flags.library, flags.to)
-      if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify({error: {code: 'EINTERRUPTED', message, exit: 130}})}\n`)
-      else process.stderr.write(`${message}\n`)
+      sayInterrupted(stoppedAtOnceMessage(flags.library, flags.to), this.jsonEnabled())
       process.kill(process.pid, signal)
     }
 

@@ -13,7 +13,7 @@ import {CANDIDATE_VARIANTS, CANDIDATES} from '../bench/candidates/index.js'
 import {defaultVariants} from '../bench/variants.js'
 import {HoloCommand} from '../cli/base-command.js'
 import {checkRunIdentity, identityWarning, relocatedWarning} from '../cli/identity-check.js'
-import {handleInterrupt} from '../cli/interruption.js'
+import {handleInterrupt, sayInterrupted} from '../cli/interruption.js'
 import {canClone, chooseScratch, runnableVariants} from '../cli/run-defaults.js'
 import {availableZstdBackends} from '../engine/codec/index.js'
 import {HoloError} from '../engine/errors.js'
@@ -104,9 +104,7 @@ The summary table goes to stdout, progress to stderr; --out writes results.json 
       for (const {dir, error} of left) process.stderr.write(`scratch ${dir} was left: ${error.message}\n`)
       const kept = out ? `${out} holds the scenarios that finished before it, if any (otherwise it is as it was)` : 'no results were saved'
       const message = `run interrupted: ${kept}; ${left.length === 0 ? 'its scratch was removed' : 'see above for scratch left behind'}`
-      // Under --json one small object on stdout, as for any error.
-      if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify({error: {code: 'EINTERRUPTED', message, exit: 130}})}\n`)
-      else process.stderr.write(`${message}\n`)
+      sayInterrupted(message, this.jsonEnabled())
     })
     try {
       const results = await interruption.guard(runBenchmark({

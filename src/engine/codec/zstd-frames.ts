@@ -352,7 +352,6 @@ export function walkZstdFrames(data: Uint8Array): WalkedFrame[] {
   return frames
 }
 
-
 /**
  * `frame` (one zstd frame of `size` content bytes, as the @mongodb-js/zstd binding writes it:
  * a Window_Descriptor and no Frame_Content_Size) with a Frame_Content_Size added to its header,
